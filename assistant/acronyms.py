@@ -1,0 +1,85 @@
+"""Acronyms the report defines itself, e.g. "Gangmasters and Labour Abuse Authority (GLAA)".
+
+Built from the text at index time, never typed in: participants ask with the
+short form, the report often uses the long one (or the other way round).
+"""
+
+from __future__ import annotations
+
+import re
+
+_DEFINITION = re.compile(r"((?:[\w’'-]+\s+){1,14}?)?([\w’'-]+)\s+\(([A-Z][A-Za-z0-9/&.-]{1,14})\)")
+_STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "&"}
+
+
+def _initials(word: str) -> str:
+    """Letters a word contributes to an acronym: "UN" -> "UN", "Co-ordinator" -> "C"."""
+    if word.isupper():
+        return word
+    parts = [p for p in re.split(r"[-/]", word) if p]
+    return "".join(p[0] for p in parts if p[0].isupper()) or word[0]
+
+
+def _is_subsequence(letters: str, words: list[str]) -> bool:
+    position = 0
+    for word in words:
+        for letter in _initials(word).upper():
+            if position < len(letters) and letter == letters[position]:
+                position += 1
+    return position == len(letters)
+
+
+def find_acronyms(text: str) -> dict[str, str]:
+    """Map each defined acronym to its long form (the shortest that spells it)."""
+    found: dict[str, str] = {}
+    for match in _DEFINITION.finditer(text):
+        acronym = match.group(3)
+        letters = re.sub(r"[^A-Z]", "", re.sub(r"s$", "", acronym))
+        if len(letters) < 2 or acronym in found:
+            continue
+        words = ((match.group(1) or "") + match.group(2)).split()
+        for start in range(len(words) - 1, -1, -1):
+            candidate = words[start:]
+            first = candidate[0]
+            if first.lower() in _STOP or _initials(first)[0].upper() != letters[0]:
+                continue
+            if _is_subsequence(letters, candidate):
+                found[acronym] = " ".join(candidate).strip(" ,;:“”\"")
+                break
+    return found
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def _part_initials(word: str) -> str:
+    """Initials of a word in a spelled-out form; small words like "of" contribute none."""
+    if word.lower() in _STOP:
+        return ""
+    return "".join(p[0] for p in re.split(r"[-/]", word) if p).upper()
+
+
+def find_implicit_acronyms(paragraphs: list[str], known: dict[str, str]) -> dict[str, str]:
+    """Acronyms used without brackets next to their spelled-out form in the same paragraph.
+
+    "... anti-money laundering frameworks, because indicators of AML ..." gives
+    AML -> "anti-money laundering": a run of words whose initials spell it exactly.
+    """
+    found: dict[str, str] = {}
+    for text in paragraphs:
+        words = re.findall(r"[\w’'-]+", text)
+        for acronym in set(_ACRONYM.findall(text)) - set(known) - set(found):
+            for start in range(len(words)):
+                initials = ""
+                for end in range(start, min(start + len(acronym), len(words))):
+                    initials += _part_initials(words[end])
+                    if not acronym.startswith(initials):
+                        break
+                    complete = initials == acronym and words[end].lower() not in _STOP
+                    if complete and (end > start or "-" in words[start]):
+                        if words[start] != acronym and words[start].lower() not in _STOP:
+                            found[acronym] = " ".join(words[start : end + 1])
+                        break
+                if acronym in found:
+                    break
+    return found

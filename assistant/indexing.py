@@ -1,0 +1,112 @@
+"""Build the index from the corpus, and open it only when it matches the corpus, parser and model."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from typing import Any
+
+import numpy as np
+
+from .acronyms import find_acronyms, find_implicit_acronyms
+from .chunking import chunk_report
+from .config import PARSER_VERSION, Settings
+from .corpus import corpus_hash, load_documents
+from .embedding import Embedder
+from .errors import IndexMissing, IndexStale
+from .records import Chunk
+from .report import parse_report
+from .sentences import sentence_spans
+from .store import Index, check_fresh, load_index, read_manifest, save_index
+
+
+def parse_corpus(settings: Settings) -> tuple[list[Chunk], dict[str, str]]:
+    """Chunks of every document, and the acronyms the documents define."""
+    chunks: list[Chunk] = []
+    acronyms: dict[str, str] = {}
+    for document in load_documents(settings.corpus_dir):
+        report = parse_report(document.text)
+        paragraphs = [p.text for s in report.sections for p in s.paragraphs]
+        defined = find_acronyms("\n".join(paragraphs))
+        acronyms.update({**find_implicit_acronyms(paragraphs, defined), **defined})
+        chunks.extend(chunk_report(report, document.id, settings.chunk_max_chars))
+    return chunks, acronyms
+
+
+def identity(settings: Settings, embedder_name: str, weights_sha256: str) -> dict[str, Any]:
+    """What an index must have been built from to be served."""
+    return {
+        "corpus_sha256": corpus_hash(settings.corpus_dir),
+        "parser_version": PARSER_VERSION,
+        "model": embedder_name,
+        "model_sha256": weights_sha256,
+    }
+
+
+def _encode_with_progress(embedder: Embedder, texts: list[str], label: str, show: bool) -> np.ndarray:
+    batches = [texts[i : i + 64] for i in range(0, len(texts), 64)]
+    parts = []
+    for number, batch in enumerate(batches, start=1):
+        parts.append(embedder.encode(batch))
+        if show:
+            done = int(30 * number / len(batches))
+            print(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {number}/{len(batches)}", end="", file=sys.stderr)
+    if show:
+        print(file=sys.stderr)
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
+
+
+def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool = True) -> Index:
+    """Parse, chunk, embed and save; returns the new live index."""
+    started = time.perf_counter()
+    chunks, acronyms = parse_corpus(settings)
+    parsed = time.perf_counter()
+    vectors = _encode_with_progress(embedder, [c.embed_text for c in chunks], "Embedding passages", show_progress)
+    sentences = [c.text[s:e] for c in chunks for s, e in sentence_spans(c.text)]
+    sentence_vectors = _encode_with_progress(embedder, sentences, "Embedding sentences", show_progress)
+    embedded = time.perf_counter()
+    manifest = {
+        **identity(settings, embedder.name, embedder.weights_sha256),
+        "dimension": int(vectors.shape[1]),
+        "count": len(chunks),
+        "acronyms": acronyms,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    index = Index(chunks, vectors, manifest, {"sentences": sentence_vectors})
+    save_index(settings.index_dir, index)
+    written = time.perf_counter()
+    index.manifest["timings"] = {
+        "parse_s": parsed - started,
+        "embed_s": embedded - parsed,
+        "write_s": written - embedded,
+    }
+    return index
+
+
+def index_status(settings: Settings, embedder_name: str, weights_sha256: str) -> str:
+    """"fresh", "missing" or "stale"; corrupt manifests raise IndexCorrupt."""
+    try:
+        check_fresh(read_manifest(settings.index_dir), identity(settings, embedder_name, weights_sha256))
+    except IndexMissing:
+        return "missing"
+    except IndexStale:
+        return "stale"
+    return "fresh"
+
+
+def open_index(settings: Settings, embedder: Embedder, *, rebuild: bool = True, show_progress: bool = True) -> Index:
+    """The live index, rebuilt first when missing or stale (if ``rebuild``); corrupt ones raise."""
+    status = index_status(settings, embedder.name, embedder.weights_sha256)
+    if status != "fresh":
+        if not rebuild:
+            hint = "Run: assistant build"
+            if status == "missing":
+                raise IndexMissing(f"No index found in {settings.index_dir}.", hint)
+            raise IndexStale(f"The index in {settings.index_dir} is stale (corpus, parser or model changed).", hint)
+        if show_progress:
+            print(f"Index {status} in {settings.index_dir}: building it now.", file=sys.stderr)
+        return build_index(settings, embedder, show_progress=show_progress)
+    index = load_index(settings.index_dir)
+    check_fresh(index.manifest, identity(settings, embedder.name, embedder.weights_sha256))
+    return index

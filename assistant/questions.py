@@ -1,0 +1,35 @@
+"""Check a question before searching: say clearly why it cannot be answered."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import InvalidQuestion
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_question(text: str | None, max_chars: int = 2000) -> str:
+    """The question with control characters removed and white space folded, or InvalidQuestion."""
+    if text is None or not str(text).strip():
+        raise InvalidQuestion("Please type a question.", "For example: Who moderated Panel 3?")
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", str(text)))
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > max_chars:
+        raise InvalidQuestion(
+            f"The question is {len(text):,} characters long; the limit is {max_chars:,}.",
+            "Ask about one thing at a time, or quote a shorter passage.",
+        )
+    if not any(ch.isalnum() for ch in text):
+        raise InvalidQuestion("The question has no words to search for.", "For example: Who moderated Panel 3?")
+    return text
+
+
+def is_english(text: str) -> bool:
+    """True unless most letters are outside the Latin alphabet (Cyrillic, Greek, Arabic, ...)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for ch in letters if ch.isascii())
+    return latin / len(letters) >= 0.6
