@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .records import Answer
+from .report import strip_emphasis
 
 
 def _fold(text: str) -> str:
@@ -21,8 +22,12 @@ def _fold(text: str) -> str:
 
 
 def supports(passage: str, evidence: str) -> bool:
-    """At least half of the evidence's characters appear in the passage as one contiguous run."""
-    passage, evidence = _fold(passage), _fold(evidence)
+    """At least half of the evidence's characters appear in the passage as one contiguous run.
+
+    Evidence strings are quoted from the raw file, where names carry ``**`` emphasis
+    marks; passages show the words without the marks, so the marks are dropped first.
+    """
+    passage, evidence = _fold(passage), _fold(strip_emphasis(evidence))
     if not evidence:
         return False
     if evidence in passage:

@@ -63,7 +63,8 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
     chunks, acronyms = parse_corpus(settings)
     parsed = time.perf_counter()
     vectors = _encode_with_progress(embedder, [c.embed_text for c in chunks], "Embedding passages", show_progress)
-    sentences = [c.text[s:e] for c in chunks for s, e in sentence_spans(c.text)]
+    spans = [sentence_spans(c.text) for c in chunks]
+    sentences = [c.text[s:e] for c, chunk_spans in zip(chunks, spans, strict=True) for s, e in chunk_spans]
     sentence_vectors = _encode_with_progress(embedder, sentences, "Embedding sentences", show_progress)
     embedded = time.perf_counter()
     manifest = {
@@ -71,6 +72,7 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "dimension": int(vectors.shape[1]),
         "count": len(chunks),
         "acronyms": acronyms,
+        "sentence_counts": [len(chunk_spans) for chunk_spans in spans],
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     index = Index(chunks, vectors, manifest, {"sentences": sentence_vectors})

@@ -15,13 +15,13 @@ from .structure import QueryIntent, SectionMatcher
 
 @dataclass(frozen=True)
 class RankingWeights:
-    """How the signals combine; chosen by measurement (see scripts/tune_weights.py)."""
+    """How the signals combine; chosen by measurement on the public questions (see README)."""
 
-    dense: float = 0.6  # share of the dense cosine in the fused score; lexical gets the rest
+    dense: float = 0.8  # share of the dense z-score in the fused score; lexical gets the rest
     section: float = 0.25  # added to chunks of a section the question names
     recommendation: float = 0.12  # added to recommendation items when the question asks for them
-    candidates: int = 100  # taken from each of dense and lexical search before fusion
-    fusion: str = "weighted"  # or "rrf"
+    units: int = 400  # passage and sentence vectors taken from FAISS before fusion
+    fusion: str = "zscore"  # or "rrf"
     rrf_k: int = 60
 
 
@@ -31,12 +31,22 @@ class Scored:
 
     position: int
     score: float
-    dense: float
-    lexical: float
+    dense: float  # best cosine of the passage or one of its sentences
+    lexical: float  # BM25
+
+
+def _zscore(values: np.ndarray) -> np.ndarray:
+    spread = float(values.std())
+    return (values - values.mean()) / spread if spread > 1e-9 else np.zeros_like(values)
 
 
 class Retriever:
+    """Dense search over passages and their sentences (a passage scores as its best match), BM25,
+    fusion of the two, and structure boosts."""
+
     def __init__(self, index: Index, embedder: Embedder, weights: RankingWeights | None = None) -> None:
+        import faiss
+
         self.index = index
         self.chunks = index.chunks
         self.embedder = embedder
@@ -45,6 +55,17 @@ class Retriever:
         self.sections = SectionMatcher([c.section_label for c in self.chunks])
         self._labels = np.array([c.section_label for c in self.chunks])
         self._is_recommendation = np.array([c.kind == "recommendation" for c in self.chunks])
+        sentences = index.extra_vectors.get("sentences")
+        owners = [np.arange(len(self.chunks))]
+        unit_vectors = [index.vectors]
+        if sentences is not None and len(sentences):
+            counts = index.manifest.get("sentence_counts") or []
+            if sum(counts) == len(sentences):
+                owners.append(np.repeat(np.arange(len(self.chunks)), counts))
+                unit_vectors.append(sentences)
+        self._unit_owner = np.concatenate(owners)
+        self._units = faiss.IndexFlatIP(index.vectors.shape[1])
+        self._units.add(np.vstack(unit_vectors).astype(np.float32))
 
     def intent(self, question: str) -> QueryIntent:
         return self.sections.intent(question)
@@ -52,6 +73,16 @@ class Retriever:
     def dense_query(self, question: str) -> str:
         """The question as embedded: acronyms spelled out, as the report spells them."""
         return expand_acronyms(question, self.lexical.acronyms)
+
+    def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Per chunk, the best cosine of its passage or sentence vectors among the nearest units."""
+        k = min(self.weights.units, self._units.ntotal)
+        scores, ids = self._units.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        found = ids[0] >= 0
+        floor = float(scores[0][found].min()) if found.any() else 0.0
+        dense = np.full(len(self.chunks), floor, dtype=np.float32)
+        np.maximum.at(dense, self._unit_owner[ids[0][found]], scores[0][found])
+        return dense
 
     def rank(
         self,
@@ -66,32 +97,22 @@ class Retriever:
         intent = self.intent(question)
         if query_vector is None:
             query_vector = self.embedder.encode([self.dense_query(question)])[0]
-        count = len(self.chunks)
-        k = min(weights.candidates, count)
-        _, dense_ids = self.index.faiss_index.search(query_vector.reshape(1, -1).astype(np.float32), k)
-        lexical_all = self.lexical.scores(self.lexical.query_tokens(question))
-        lexical_ids = np.argsort(-lexical_all)[:k]
-        candidates = np.unique(np.concatenate([dense_ids[0][dense_ids[0] >= 0], lexical_ids]))
-        if only_sections:
-            candidates = candidates[np.isin(self._labels[candidates], list(only_sections))]
-            if len(candidates) == 0:
-                candidates = np.flatnonzero(np.isin(self._labels, list(only_sections)))
-        dense = self.index.vectors[candidates] @ query_vector
-        lexical = lexical_all[candidates]
-        top_lexical = float(lexical_all.max()) if lexical_all.size else 0.0
+        dense = self.dense_scores(query_vector)
+        lexical = self.lexical.scores(self.lexical.query_tokens(question))
         if weights.fusion == "rrf":
             dense_rank = np.argsort(np.argsort(-dense))
             lexical_rank = np.argsort(np.argsort(-lexical))
-            fused = 1 / (weights.rrf_k + dense_rank + 1) + 1 / (weights.rrf_k + lexical_rank + 1)
-            fused = fused * (weights.rrf_k + 1) / 2  # 1.0 for a chunk first in both
+            fused = (weights.dense / (weights.rrf_k + dense_rank + 1)
+                     + (1 - weights.dense) / (weights.rrf_k + lexical_rank + 1)) * (weights.rrf_k + 1)
         else:
-            lexical_share = lexical / top_lexical if top_lexical > 0 else np.zeros_like(lexical)
-            fused = weights.dense * dense + (1 - weights.dense) * lexical_share
+            fused = (weights.dense * _zscore(dense) + (1 - weights.dense) * _zscore(lexical)) / 4
         if intent.sections:
-            fused = fused + weights.section * np.isin(self._labels[candidates], list(intent.sections))
+            fused = fused + weights.section * np.isin(self._labels, list(intent.sections))
         if intent.wants_recommendations:
-            fused = fused + weights.recommendation * self._is_recommendation[candidates]
+            fused = fused + weights.recommendation * self._is_recommendation
+        if only_sections:
+            fused = np.where(np.isin(self._labels, list(only_sections)), fused, -np.inf)
         order = np.argsort(-fused, kind="stable")[:limit]
         return [
-            Scored(int(candidates[i]), float(fused[i]), float(dense[i]), float(lexical[i])) for i in order
+            Scored(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if np.isfinite(fused[i])
         ], intent
