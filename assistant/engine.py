@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import multilingual
 from .config import Settings, load_settings
 from .embedding import Embedder
 from .evidence import SentenceIndex
 from .indexing import open_index
 from .lexical import tokenize
-from .questions import clean_question
+from .questions import clean_question, is_english
 from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever
 from .store import Index
@@ -42,6 +43,8 @@ class Assistant:
         self.retriever = Retriever(index, embedder, weights)
         self.sentences = SentenceIndex(index.chunks, index.extra_vectors.get("sentences"))
         self.abstain_rule = abstain or AbstainRule()
+        self.multilingual_vectors = index.extra_vectors.get("multilingual")
+        self.multilingual = multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None, rebuild: bool = True) -> Assistant:
@@ -61,9 +64,19 @@ class Assistant:
         """Top ``k`` passages for ``question``; raises InvalidQuestion for empty or overlong input."""
         text = clean_question(question, self.settings.max_question_chars)
         k = k or self.settings.top_k
-        query_vector = self.embedder.encode([self.retriever.dense_query(text)])[0]
+        notes: list[str] = []
         only = frozenset(sections) if sections else None
-        scored, intent = self.retriever.rank(text, query_vector=query_vector, only_sections=only, limit=max(k, 10))
+        query_vector: np.ndarray | None = None
+        dense: np.ndarray | None = None
+        if not is_english(text) and self.multilingual is not None and self.multilingual_vectors is not None:
+            dense = self.multilingual_vectors @ self.multilingual.encode([text])[0]
+        else:
+            if not is_english(text):
+                notes.append(multilingual.MISSING_NOTE)
+            query_vector = self.embedder.encode([self.retriever.dense_query(text)])[0]
+        scored, intent = self.retriever.rank(
+            text, query_vector=query_vector, dense=dense, only_sections=only, limit=max(k, 10)
+        )
         query_tokens = set(tokenize(text))
         hits = [
             Hit(
@@ -75,7 +88,8 @@ class Assistant:
             for rank, s in enumerate(scored[:k], start=1)
         ]
         abstained = not scored or scored[0].score < self.abstain_rule.min_score
-        notes = [NOT_ADDRESSED] if abstained else []
+        if abstained:
+            notes.insert(0, NOT_ADDRESSED)
         return Answer(question=text, hits=hits, abstained=abstained, notes=notes, search_query=text)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from . import multilingual
 from .acronyms import find_acronyms, find_implicit_acronyms
 from .chunking import chunk_report
 from .config import PARSER_VERSION, Settings
@@ -41,6 +42,7 @@ def identity(settings: Settings, embedder_name: str, weights_sha256: str) -> dic
         "parser_version": PARSER_VERSION,
         "model": embedder_name,
         "model_sha256": weights_sha256,
+        "multilingual_model": multilingual.NAME if multilingual.available() else None,
     }
 
 
@@ -66,6 +68,12 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
     spans = [sentence_spans(c.text) for c in chunks]
     sentences = [c.text[s:e] for c, chunk_spans in zip(chunks, spans, strict=True) for s, e in chunk_spans]
     sentence_vectors = _encode_with_progress(embedder, sentences, "Embedding sentences", show_progress)
+    extra = {"sentences": sentence_vectors}
+    translator = multilingual.load(settings.torch_threads)
+    if translator is not None:
+        extra["multilingual"] = _encode_with_progress(
+            translator, [c.text for c in chunks], "Embedding passages (multilingual)", show_progress
+        )
     embedded = time.perf_counter()
     manifest = {
         **identity(settings, embedder.name, embedder.weights_sha256),
@@ -75,7 +83,7 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "sentence_counts": [len(chunk_spans) for chunk_spans in spans],
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    index = Index(chunks, vectors, manifest, {"sentences": sentence_vectors})
+    index = Index(chunks, vectors, manifest, extra)
     save_index(settings.index_dir, index)
     written = time.perf_counter()
     index.manifest["timings"] = {

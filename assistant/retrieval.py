@@ -89,15 +89,20 @@ class Retriever:
         question: str,
         *,
         query_vector: np.ndarray | None = None,
+        dense: np.ndarray | None = None,
         only_sections: frozenset[str] | None = None,
         limit: int = 10,
     ) -> tuple[list[Scored], QueryIntent]:
-        """The best ``limit`` chunks for ``question``, best first."""
+        """The best ``limit`` chunks for ``question``, best first.
+
+        ``dense`` replaces the MiniLM scores (one per chunk), e.g. by multilingual ones.
+        """
         weights = self.weights
         intent = self.intent(question)
-        if query_vector is None:
-            query_vector = self.embedder.encode([self.dense_query(question)])[0]
-        dense = self.dense_scores(query_vector)
+        if dense is None:
+            if query_vector is None:
+                query_vector = self.embedder.encode([self.dense_query(question)])[0]
+            dense = self.dense_scores(query_vector)
         lexical = self.lexical.scores(self.lexical.query_tokens(question))
         if weights.fusion == "rrf":
             dense_rank = np.argsort(np.argsort(-dense))

@@ -1,0 +1,93 @@
+"""Shared fixtures: the report text, settings pointing at a temporary copy of the corpus, and an
+assistant built with a deterministic hashing embedder (no torch, no model download)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+REPORT_PATH = CORPUS_DIR / "osce-2017-public-private-partnership-report.txt"
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+class FakeEmbedder:
+    """Bag of hashed words: texts sharing words get similar vectors. Same output in every process."""
+
+    name = "fake-embedder"
+    weights_sha256 = "0" * 64
+    dimension = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for word in _WORD.findall(text.lower()):
+            digest = hashlib.sha256(word.encode("utf-8")).digest()
+            bucket = int.from_bytes(digest[:4], "little") % self.dimension
+            vector[bucket] += 1.0 if digest[4] & 1 else -1.0
+        norm = float(np.linalg.norm(vector))
+        if norm == 0.0:
+            vector[0] = 1.0
+            return vector
+        return vector / norm
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack([self._vector(t) for t in texts]).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def report_text() -> str:
+    return REPORT_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+def make_settings(tmp_path: Path) -> Settings:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, corpus)
+    return Settings(
+        corpus_dir=corpus,
+        index_dir=tmp_path / "index",
+        feedback_path=tmp_path / "feedback" / "feedback.jsonl",
+    )
+
+
+@pytest.fixture
+def settings_tmp(tmp_path: Path) -> Settings:
+    """Settings over a private copy of the corpus, with the index in ``tmp_path / "index"``."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def _fake_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from assistant.indexing import build_index
+
+    settings = make_settings(tmp_path_factory.mktemp("fake-assistant"))
+    embedder = FakeEmbedder()
+    index = build_index(settings, embedder, show_progress=False)
+    return settings, embedder, index
+
+
+@pytest.fixture
+def fake_assistant(_fake_build):  # type: ignore[no-untyped-def]
+    """An Assistant over the real report, with the fake embedder (built once per session)."""
+    from assistant.engine import Assistant
+
+    settings, embedder, index = _fake_build
+    return Assistant(index, embedder, settings)
