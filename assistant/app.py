@@ -57,7 +57,7 @@ def build_app(assistant: Assistant) -> Any:
         section = gr.Dropdown(
             choices=[ALL_SECTIONS, *assistant.section_labels], value=ALL_SECTIONS, label="Search in", scale=1
         )
-        chat = gr.Chatbot(label="Answers", height=560, buttons=["copy"], feedback_options=None, sanitize_html=True)
+        chat = gr.Chatbot(label="Answers", height=560, elem_id="chat", autoscroll=False, buttons=["copy"], feedback_options=None, sanitize_html=True)
         with gr.Row():
             question = gr.Textbox(placeholder="Ask a question about the report…", show_label=False, scale=5,
                                   max_lines=4, elem_id="question")
