@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,18 +14,44 @@ from .evidence import SentenceIndex
 from .indexing import open_index
 from .lexical import tokenize
 from .questions import clean_question, is_english
-from .records import Answer, Hit
-from .retrieval import RankingWeights, Retriever
+from .records import Answer, Chunk, Hit
+from .retrieval import RankingWeights, Retriever, Scored
 from .store import Index
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
 
 
+_NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, amounts
+
+
 @dataclass(frozen=True)
 class AbstainRule:
-    """Abstain when the best passage matches the question weakly. Calibrated by scripts/calibrate."""
+    """When to say the report does not address a question (calibrated on the public questions).
 
-    min_score: float = 0.0  # fused score of the best passage below this: abstain
+    - the best passage is far from the question: its best cosine is under ``min_dense`` (every
+      answerable public question scores at least 0.40; unrelated questions score under 0.25), or
+      ``min_multilingual`` for the multilingual model (answerable Russian >= 0.28, unrelated <= 0.22);
+    - the question names a number (a year, a count) that none of the top passages contains: the
+      report has nothing on that date or figure.
+    """
+
+    min_dense: float = 0.30
+    min_multilingual: float = 0.25
+    passages_checked: int = 3
+
+    def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], multilingual: bool) -> list[str]:
+        if not scored:
+            return ["no passage matched"]
+        floor = self.min_multilingual if multilingual else self.min_dense
+        reasons = []
+        if scored[0].dense < floor:
+            reasons.append(f"best match {scored[0].dense:.2f} < {floor:.2f}")
+        top_text = " ".join(chunks[s.position].text for s in scored[: self.passages_checked])
+        panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", question))
+        for number in set(_NUMBER.findall(question)) - panel_numbers:
+            if not re.search(rf"(?<![\d]){re.escape(number)}(?![\d])", top_text):
+                reasons.append(f"{number} is in no top passage")
+        return reasons
 
 
 class Assistant:
@@ -87,7 +114,8 @@ class Assistant:
             )
             for rank, s in enumerate(scored[:k], start=1)
         ]
-        abstained = not scored or scored[0].score < self.abstain_rule.min_score
+        reasons = self.abstain_rule.reasons(text, scored, self.index.chunks, multilingual=dense is not None)
+        abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED)
         return Answer(question=text, hits=hits, abstained=abstained, notes=notes, search_query=text)

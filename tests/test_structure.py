@@ -1,0 +1,80 @@
+"""Which sections a question names, and whether it asks for recommendations."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.structure import SectionMatcher
+
+LABELS = [
+    "Front matter",
+    "Disclaimer",
+    "Introduction",
+    "Welcoming Remarks & Introductory addresses",
+    "Panel 1",
+    "Panel 2",
+    "Panel 3",
+    "Panel 4",
+    "Policy recommendations",
+    "Concluding remarks",
+]
+WELCOME = "Welcoming Remarks & Introductory addresses"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> SectionMatcher:
+    return SectionMatcher(LABELS + LABELS)  # one label per chunk in practice: duplicates are folded
+
+
+def test_labels_are_deduplicated_in_order(matcher: SectionMatcher) -> None:
+    assert matcher.labels == LABELS
+
+
+@pytest.mark.parametrize(
+    ("question", "sections"),
+    [
+        ("Who moderated Panel 3?", {"Panel 3"}),
+        ("who moderated panel3", {"Panel 3"}),
+        ("What did the second panel discuss?", {"Panel 2"}),
+        ("the 4th panel", {"Panel 4"}),
+        ("What happened in panel three?", {"Panel 3"}),
+        ("Panel No. 1 speakers", {"Panel 1"}),
+        ("Compare panel 1 and panel 4", {"Panel 1", "Panel 4"}),
+        ("What did panel 7 say?", set()),
+        ("Panel 12 overview", set()),
+        ("What was said in the closing remarks?", {"Concluding remarks"}),
+        ("final remarks", {"Concluding remarks"}),
+        ("Who gave the opening remarks?", {WELCOME}),
+        ("the introductory addresses", {WELCOME}),
+        ("What does the introduction say?", {"Introduction"}),
+        ("Read me the disclaimer", {"Disclaimer"}),
+        ("What are the policy recommendations?", {"Policy recommendations"}),
+        ("Which remarks mentioned children?", set()),
+        ("Who spoke about hotlines?", set()),
+    ],
+)
+def test_sections_named_by_a_question(matcher: SectionMatcher, question: str, sections: set[str]) -> None:
+    assert matcher.intent(question).sections == frozenset(sections)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants"),
+    [
+        ("What did Panel 4 recommend about technology?", True),
+        ("Which recommendations concern procurement?", True),
+        ("What should governments do?", True),
+        ("What did speakers suggest?", True),
+        ("Panel 2 called for what?", True),
+        ("Who moderated Panel 3?", False),
+        ("What is the GLAA?", False),
+    ],
+)
+def test_questions_asking_for_recommendations(matcher: SectionMatcher, question: str, wants: bool) -> None:
+    assert matcher.intent(question).wants_recommendations is wants
+
+
+def test_only_panels_that_exist_in_the_index_are_named() -> None:
+    matcher = SectionMatcher(["Introduction", "Panel 1", "Panel 2"])
+    assert matcher.intent("What did the third panel say?").sections == frozenset()
+    assert matcher.intent("What did the second panel say?").sections == frozenset({"Panel 2"})
+    assert matcher.intent("closing remarks").sections == frozenset()
