@@ -44,7 +44,7 @@ def find_acronyms(text: str) -> dict[str, str]:
             if first.lower() in _STOP or _initials(first)[0].upper() != letters[0]:
                 continue
             if _is_subsequence(letters, candidate):
-                found[acronym] = " ".join(candidate).strip(" ,;:“”\"")
+                found[acronym] = " ".join(candidate).strip(' ,;:“”"')
                 break
     return found
 

@@ -9,6 +9,7 @@ from typing import Any
 from .config import Settings, load_settings
 from .engine import Assistant
 from .errors import AssistantError
+from .followup import Turn
 from .formatting import escape, format_answer
 
 EXAMPLES = [
@@ -32,19 +33,29 @@ def respond(
     message: str,
     history: list[dict[str, Any]] | None,
     section: str | None,
+    previous: Turn | None,
     assistant: Assistant,
-) -> tuple[list[dict[str, Any]], str]:
-    """Append the question and its cited answer to the chat; errors become a clear reply."""
+) -> tuple[list[dict[str, Any]], str, Turn | None]:
+    """Append the question and its cited answer to the chat; errors become a clear reply.
+
+    Returns the new chat, an empty question box, and the turn a follow-up will refer to.
+    """
     history = list(history or [])
     sections = [section] if section and section != ALL_SECTIONS else None
+    turn = previous
     try:
-        reply = format_answer(assistant.ask(message, sections=sections))
+        answer = assistant.ask(message, sections=sections, previous=previous)
+        reply = format_answer(answer)
+        if answer.hits:
+            turn = Turn(answer.search_query, answer.hits[0].chunk.section_label)
     except AssistantError as error:
         reply = f"⚠️ {escape(str(error))}"
-    shown = (message or "").strip()[:500] or "(empty question)"
-    history.append({"role": "user", "content": escape(shown)})
+    shown = (message or "").strip()
+    if len(shown) > 500:
+        shown = shown[:500] + " …"
+    history.append({"role": "user", "content": escape(shown) or "(empty question)"})
     history.append({"role": "assistant", "content": reply})
-    return history, ""
+    return history, "", turn
 
 
 def build_app(assistant: Assistant) -> Any:
@@ -57,18 +68,40 @@ def build_app(assistant: Assistant) -> Any:
         section = gr.Dropdown(
             choices=[ALL_SECTIONS, *assistant.section_labels], value=ALL_SECTIONS, label="Search in", scale=1
         )
-        chat = gr.Chatbot(label="Answers", height=560, elem_id="chat", autoscroll=False, buttons=["copy"], feedback_options=None, sanitize_html=True)
+        chat = gr.Chatbot(
+            label="Answers",
+            height=560,
+            elem_id="chat",
+            autoscroll=False,
+            buttons=["copy"],
+            feedback_options=None,
+            sanitize_html=True,
+        )
         with gr.Row():
-            question = gr.Textbox(placeholder="Ask a question about the report…", show_label=False, scale=5,
-                                  max_lines=4, elem_id="question")
+            question = gr.Textbox(
+                placeholder="Ask a question about the report…",
+                show_label=False,
+                scale=5,
+                max_lines=4,
+                elem_id="question",
+            )
             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
         gr.Examples(EXAMPLES, inputs=question, label="Try one of these")
 
-        def handler(message: str, history: list[dict[str, Any]], chosen: str) -> tuple[list[dict[str, Any]], str]:
-            return respond(message, history, chosen, assistant)
+        previous = gr.State(None)
 
-        for trigger in (question.submit, send.click):
-            trigger(handler, [question, chat, section], [chat, question], api_name="ask" if trigger == send.click else False)
+        def handler(
+            message: str, history: list[dict[str, Any]], chosen: str, turn: Turn | None
+        ) -> tuple[list[dict[str, Any]], str, Turn | None]:
+            return respond(message, history, chosen, turn, assistant)
+
+        gr.on(
+            triggers=[question.submit, send.click],
+            fn=handler,
+            inputs=[question, chat, section, previous],
+            outputs=[chat, question, previous],
+            api_name="ask",
+        )
     demo.queue(default_concurrency_limit=4, max_size=64)
     return demo
 

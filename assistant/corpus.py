@@ -38,7 +38,9 @@ def _meta(path: Path) -> dict[str, str]:
 def load_documents(corpus_dir: Path) -> list[Document]:
     """Every report in ``corpus_dir``, in name order."""
     if not corpus_dir.is_dir():
-        raise CorpusError(f"The corpus folder {corpus_dir} does not exist.", "Set ASSISTANT_CORPUS_DIR or restore corpus/.")
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} does not exist.", "Set ASSISTANT_CORPUS_DIR or restore corpus/."
+        )
     paths = sorted(p for p in corpus_dir.iterdir() if p.suffix in SUFFIXES and p.is_file())
     if not paths:
         raise CorpusError(f"The corpus folder {corpus_dir} holds no report (.txt).", "Copy the report into it.")

@@ -11,6 +11,7 @@ from . import multilingual
 from .config import Settings, load_settings
 from .embedding import Embedder
 from .evidence import SentenceIndex
+from .followup import Turn, resolve
 from .indexing import open_index
 from .lexical import tokenize
 from .questions import clean_question, is_english
@@ -71,10 +72,14 @@ class Assistant:
         self.sentences = SentenceIndex(index.chunks, index.extra_vectors.get("sentences"))
         self.abstain_rule = abstain or AbstainRule()
         self.multilingual_vectors = index.extra_vectors.get("multilingual")
-        self.multilingual = multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
+        self.multilingual = (
+            multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
+        )
 
     @classmethod
-    def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None, rebuild: bool = True) -> Assistant:
+    def open(
+        cls, settings: Settings | None = None, *, embedder: Embedder | None = None, rebuild: bool = True
+    ) -> Assistant:
         """Load the model and the index (building the index first when missing or stale)."""
         settings = settings or load_settings()
         if embedder is None:
@@ -87,9 +92,20 @@ class Assistant:
     def section_labels(self) -> list[str]:
         return list(dict.fromkeys(c.section_label for c in self.index.chunks))
 
-    def ask(self, question: str, *, k: int | None = None, sections: list[str] | None = None) -> Answer:
-        """Top ``k`` passages for ``question``; raises InvalidQuestion for empty or overlong input."""
-        text = clean_question(question, self.settings.max_question_chars)
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        sections: list[str] | None = None,
+        previous: Turn | None = None,
+    ) -> Answer:
+        """Top ``k`` passages for ``question``; raises InvalidQuestion for empty or overlong input.
+
+        ``previous`` is the last turn of a conversation: a follow-up is searched with its context.
+        """
+        asked = clean_question(question, self.settings.max_question_chars)
+        text = resolve(asked, previous, names_section=bool(self.retriever.intent(asked).sections))
         k = k or self.settings.top_k
         notes: list[str] = []
         only = frozenset(sections) if sections else None
@@ -101,7 +117,7 @@ class Assistant:
             if not is_english(text):
                 notes.append(multilingual.MISSING_NOTE)
             query_vector = self.embedder.encode([self.retriever.dense_query(text)])[0]
-        scored, intent = self.retriever.rank(
+        scored, _intent = self.retriever.rank(
             text, query_vector=query_vector, dense=dense, only_sections=only, limit=max(k, 10)
         )
         query_tokens = set(tokenize(text))
@@ -118,7 +134,9 @@ class Assistant:
         abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED)
-        return Answer(question=text, hits=hits, abstained=abstained, notes=notes, search_query=text)
+        if text != asked:
+            notes.append(f"Read as a follow-up: {text}")
+        return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
 
 
 def top_score(answer: Answer) -> float:

@@ -105,7 +105,10 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
     return {
         "overall": figures(in_scope),
         "types": {t: figures(g) for t, g in sorted(by_type.items())},
-        "out_of_scope": {"n": len(out_scope), "abstained": sum(r.abstained for r in out_scope) / max(1, len(out_scope))},
+        "out_of_scope": {
+            "n": len(out_scope),
+            "abstained": sum(r.abstained for r in out_scope) / max(1, len(out_scope)),
+        },
         "passages": {"mean_chars": statistics.mean(shown) if shown else 0, "max_chars": max(shown, default=0)},
         "median_ms": 1000 * statistics.median(r.seconds for r in results) if results else 0,
     }
@@ -115,8 +118,10 @@ def format_summary(summary: dict[str, Any]) -> str:
     lines = [f"{'type':<16}{'n':>4}{'hit@1':>8}{'hit@3':>8}{'hit@5':>8}{'MRR@10':>8}{'abstain':>9}"]
 
     def row(name: str, f: dict[str, float]) -> str:
-        return (f"{name:<16}{int(f['n']):>4}{f['hit@1']:>8.3f}{f['hit@3']:>8.3f}{f['hit@5']:>8.3f}"
-                f"{f['mrr@10']:>8.3f}{f['abstained']:>9.3f}")
+        return (
+            f"{name:<16}{int(f['n']):>4}{f['hit@1']:>8.3f}{f['hit@3']:>8.3f}{f['hit@5']:>8.3f}"
+            f"{f['mrr@10']:>8.3f}{f['abstained']:>9.3f}"
+        )
 
     for name, f in summary["types"].items():
         lines.append(row(name, f))

@@ -39,7 +39,9 @@ class SentenceIndex:
         start = self.first[position]
         return self.vectors[start : start + count] @ query_vector + 0.5 * overlap
 
-    def best(self, position: int, query_vector: np.ndarray | None, query_tokens: set[str]) -> tuple[tuple[int, int], ...]:
+    def best(
+        self, position: int, query_vector: np.ndarray | None, query_tokens: set[str]
+    ) -> tuple[tuple[int, int], ...]:
         """Spans of the best sentence, and of the runner-up when it is nearly as good."""
         spans = self.spans[position]
         if len(spans) <= 1:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-
 from typing import Any
 
 import numpy as np
@@ -95,7 +94,7 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
 
 
 def index_status(settings: Settings, embedder_name: str, weights_sha256: str) -> str:
-    """"fresh", "missing" or "stale"; corrupt manifests raise IndexCorrupt."""
+    """ "fresh", "missing" or "stale"; corrupt manifests raise IndexCorrupt."""
     try:
         check_fresh(read_manifest(settings.index_dir), identity(settings, embedder_name, weights_sha256))
     except IndexMissing:

@@ -13,7 +13,7 @@ STOPWORDS = frozenset(
     if in into is it its me my of on or our she should so than that the their them then there these
     they this those to was we were what when where which who whom why will with would you your
     about also any all after before between during other such not no only own same too very just
-    according said say says""".split()
+    according said say says""".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})

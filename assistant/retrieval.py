@@ -107,8 +107,10 @@ class Retriever:
         if weights.fusion == "rrf":
             dense_rank = np.argsort(np.argsort(-dense))
             lexical_rank = np.argsort(np.argsort(-lexical))
-            fused = (weights.dense / (weights.rrf_k + dense_rank + 1)
-                     + (1 - weights.dense) / (weights.rrf_k + lexical_rank + 1)) * (weights.rrf_k + 1)
+            fused = (
+                weights.dense / (weights.rrf_k + dense_rank + 1)
+                + (1 - weights.dense) / (weights.rrf_k + lexical_rank + 1)
+            ) * (weights.rrf_k + 1)
         else:
             fused = (weights.dense * _zscore(dense) + (1 - weights.dense) * _zscore(lexical)) / 4
         if intent.sections:

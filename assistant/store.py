@@ -145,14 +145,15 @@ def load_index(index_dir: Path) -> Index:
         chunks = [Chunk.from_dict(json.loads(line)) for line in lines if line.strip()]
         faiss_index = faiss.read_index(str(build / "dense.faiss"))
         vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal)
-        extra = {
-            p.stem: np.load(p, allow_pickle=False)
-            for p in build.glob("*.npy")
-        }
+        extra = {p.stem: np.load(p, allow_pickle=False) for p in build.glob("*.npy")}
     except (ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorrupt(f"The index in {build} cannot be read ({error}).", REBUILD_HINT) from error
     if len(chunks) != faiss_index.ntotal or len(chunks) != manifest.get("count"):
-        raise IndexCorrupt(f"The index in {build} has {len(chunks)} chunks for {faiss_index.ntotal} vectors.", REBUILD_HINT)
+        raise IndexCorrupt(
+            f"The index in {build} has {len(chunks)} chunks for {faiss_index.ntotal} vectors.", REBUILD_HINT
+        )
     if faiss_index.d != manifest.get("dimension"):
-        raise IndexCorrupt(f"The index in {build} has dimension {faiss_index.d}, its manifest says otherwise.", REBUILD_HINT)
+        raise IndexCorrupt(
+            f"The index in {build} has dimension {faiss_index.d}, its manifest says otherwise.", REBUILD_HINT
+        )
     return Index(chunks, np.asarray(vectors, dtype=np.float32), manifest, extra, faiss_index)

@@ -6,15 +6,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "one": 1, "two": 2,
-            "three": 3, "four": 4, "five": 5, "six": 6, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+}
 # Words a participant uses for a heading's words ("closing remarks" for "Concluding remarks").
-SYNONYMS = {"closing": "concluding", "final": "concluding", "opening": "welcoming", "welcome": "welcoming",
-            "intro": "introduction"}
+SYNONYMS = {
+    "closing": "concluding",
+    "final": "concluding",
+    "opening": "welcoming",
+    "welcome": "welcoming",
+    "intro": "introduction",
+}
 _RECOMMEND = re.compile(r"\brecommend\w*|\bsuggest\w*|\bshould\b|\bcall(?:ed)? for\b|\badvise\w*", re.I)
 _GENERIC_HEADING_WORDS = {"remarks", "addresses", "recommendations", "the", "and"}
-_PANEL = re.compile(r"\bpanel\s*(?:no\.?\s*)?(\d+|one|two|three|four|five|six)\b"
-                    r"|\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th)\s+panel")
+_PANEL = re.compile(
+    r"\bpanel\s*(?:no\.?\s*)?(\d+|one|two|three|four|five|six)\b"
+    r"|\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th)\s+panel"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,6 @@ class SectionMatcher:
                 found.add(self._panels[number])
         words = {SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", text)}
         for label, (distinctive, generic) in self._headings.items():
-            if generic and distinctive & words and generic & words or distinctive and distinctive <= words:
+            if (generic and distinctive & words and generic & words) or (distinctive and distinctive <= words):
                 found.add(label)
         return QueryIntent(frozenset(found), bool(_RECOMMEND.search(question)))

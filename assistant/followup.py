@@ -1,0 +1,42 @@
+"""Resolve a follow-up ("and what did they recommend?", "who said that?") against the previous
+turn, without a language model: carry over the previous section and key words when the new
+question is short or leans on a pronoun."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexical import STOPWORDS
+
+_ANAPHORA = re.compile(
+    r"\b(they|them|their|that|this|these|those|it|its|he|she|his|her|there|same|above)\b"
+    r"|^\s*(and|but|also|what about|how about|why|who said)\b",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a follow-up may need from the previous question."""
+
+    search_query: str  # the previous question as it was searched
+    section: str  # section label of the previous best passage
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2]
+
+
+def is_follow_up(question: str) -> bool:
+    return len(content_words(question)) <= 3 or bool(_ANAPHORA.search(question))
+
+
+def resolve(question: str, previous: Turn | None, names_section: bool) -> str:
+    """The question to search: itself, or itself plus the previous turn's section and key words."""
+    if previous is None or not is_follow_up(question):
+        return question
+    carried = [w for w in content_words(previous.search_query) if w.lower() not in question.lower()]
+    section = "" if names_section else f" ({previous.section})"
+    return f"{question}{section} {' '.join(dict.fromkeys(carried))}".strip()

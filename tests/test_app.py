@@ -1,0 +1,104 @@
+"""The chat handler and the running Gradio app, driven through its API with gradio_client."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from assistant.app import ALL_SECTIONS, build_app, respond
+from assistant.followup import Turn, is_follow_up, resolve
+
+
+def _text(message: dict) -> str:
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
+
+
+def test_reply_carries_citations(fake_assistant):
+    history, box, turn = respond("Who moderated Panel 3?", [], ALL_SECTIONS, None, fake_assistant)
+    assert box == ""
+    assert history[0] == {"role": "user", "content": "Who moderated Panel 3?"}
+    reply = history[1]["content"]
+    assert "**[1] Panel 3, ¶1**" in reply
+    assert "John Morrison" in reply
+    assert turn is not None and turn.section == "Panel 3"
+
+
+def test_section_filter_limits_the_reply(fake_assistant):
+    history, _, _ = respond("recruitment fees", [], "Panel 1", None, fake_assistant)
+    cited = [line for line in history[1]["content"].splitlines() if line.startswith("**[")]
+    assert cited and all("Panel 1, " in line for line in cited)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("", "Please type a question"),
+        ("   ", "Please type a question"),
+        ("?!...", "no words to search for"),
+        ("x" * 2500, "limit is 2,000"),
+    ],
+)
+def test_bad_questions_get_a_clear_reply(fake_assistant, question, expected):
+    history, _, turn = respond(question, [], ALL_SECTIONS, None, fake_assistant)
+    assert expected in history[1]["content"].replace("\\", "")
+    assert turn is None
+    assert len(history[0]["content"]) < 600  # a huge question is not echoed whole
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["<img src=x onerror=alert(1)>", "<script>alert(1)</script> procurement", "[click](javascript:alert(1))"],
+)
+def test_markup_in_questions_is_shown_as_text(fake_assistant, question):
+    history, _, _ = respond(question, [], ALL_SECTIONS, None, fake_assistant)
+    shown = history[0]["content"]
+    assert "<" not in shown and "](" not in shown
+    assert "&lt;" in shown or "\\[" in shown
+
+
+def test_follow_up_is_read_with_the_previous_turn(fake_assistant):
+    history, _, turn = respond("What did Panel 2 say about procurement?", [], ALL_SECTIONS, None, fake_assistant)
+    history, _, turn = respond("and what did they recommend?", history, ALL_SECTIONS, turn, fake_assistant)
+    reply = history[-1]["content"]
+    assert "Read as a follow\\-up" in reply
+    assert "Panel 2, Recommendation" in reply
+
+
+def test_follow_up_rules():
+    previous = Turn("What did Panel 2 say about procurement?", "Panel 2")
+    assert is_follow_up("who said that?")
+    assert is_follow_up("and what did they recommend?")
+    assert not is_follow_up("Which organisations developed the Children's Rights and Business Principles?")
+    assert resolve("who said that?", None, names_section=False) == "who said that?"
+    resolved = resolve("and what did they recommend?", previous, names_section=False)
+    assert "(Panel 2)" in resolved and "procurement" in resolved
+    standalone = "Which organisations developed the Children's Rights and Business Principles?"
+    assert resolve(standalone, previous, names_section=False) == standalone
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_web_api_answers_with_citations_and_stays_private(fake_assistant):
+    from gradio_client import Client
+
+    demo = build_app(fake_assistant)
+    port = _free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, share=False, prevent_thread_lock=True, quiet=True)
+    try:
+        assert demo.share is False and getattr(demo, "share_url", None) is None
+        assert demo.analytics_enabled is False
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=False)
+        history, box = client.predict("Who moderated Panel 3?", [], ALL_SECTIONS, api_name="/ask")
+        assert box == ""
+        reply = _text(history[-1])
+        assert "Panel 3, ¶1" in reply and "John Morrison" in reply
+    finally:
+        demo.close()
