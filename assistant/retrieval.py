@@ -20,6 +20,7 @@ class RankingWeights:
     dense: float = 0.8  # share of the dense z-score in the fused score; lexical gets the rest
     section: float = 0.25  # added to chunks of a section the question names
     recommendation: float = 0.12  # added to recommendation items when the question asks for them
+    named_recommendation: float = 0.35  # instead, for items of a section the question names
     units: int = 400  # passage and sentence vectors taken from FAISS before fusion
     fusion: str = "zscore"  # or "rrf"
     rrf_k: int = 60
@@ -113,10 +114,11 @@ class Retriever:
             ) * (weights.rrf_k + 1)
         else:
             fused = (weights.dense * _zscore(dense) + (1 - weights.dense) * _zscore(lexical)) / 4
-        if intent.sections:
-            fused = fused + weights.section * np.isin(self._labels, list(intent.sections))
+        in_named = np.isin(self._labels, list(intent.sections))
+        fused = fused + weights.section * in_named
         if intent.wants_recommendations:
-            fused = fused + weights.recommendation * self._is_recommendation
+            boost = np.where(in_named, weights.named_recommendation, weights.recommendation)
+            fused = fused + boost * self._is_recommendation
         if only_sections:
             fused = np.where(np.isin(self._labels, list(only_sections)), fused, -np.inf)
         order = np.argsort(-fused, kind="stable")[:limit]

