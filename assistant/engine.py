@@ -31,13 +31,13 @@ class AbstainRule:
 
     - the best passage is far from the question: its best cosine is under ``min_dense`` (every
       answerable public question scores at least 0.40; unrelated questions score under 0.25), or
-      ``min_multilingual`` for the multilingual model (answerable Russian >= 0.28, unrelated <= 0.22);
+      ``min_multilingual`` for the multilingual model (answerable Russian mostly >= 0.22, unrelated <= 0.22);
     - the question names a number (a year, a count) that none of the top passages contains: the
       report has nothing on that date or figure.
     """
 
     min_dense: float = 0.30
-    min_multilingual: float = 0.25
+    min_multilingual: float = 0.20
     passages_checked: int = 3
 
     def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], multilingual: bool) -> list[str]:
@@ -106,7 +106,7 @@ class Assistant:
         """
         asked = clean_question(question, self.settings.max_question_chars)
         text = resolve(asked, previous, names_section=bool(self.retriever.intent(asked).sections))
-        k = k or self.settings.top_k
+        k = min(max(1, k or self.settings.top_k), 50)
         notes: list[str] = []
         only = frozenset(sections) if sections else None
         query_vector: np.ndarray | None = None

@@ -30,13 +30,16 @@ def content_words(text: str) -> list[str]:
 
 
 def is_follow_up(question: str) -> bool:
-    return len(content_words(question)) <= 3 or bool(_ANAPHORA.search(question))
+    """Leans on a pronoun or a connective ("and ...", "who said that?"), or is a bare word or two."""
+    return len(content_words(question)) <= 1 or bool(_ANAPHORA.search(question))
 
 
 def resolve(question: str, previous: Turn | None, names_section: bool) -> str:
-    """The question to search: itself, or itself plus the previous turn's section and key words."""
-    if previous is None or not is_follow_up(question):
+    """The question to search: itself, or itself plus the previous turn's section and key words.
+
+    A question that names its own section stands alone.
+    """
+    if previous is None or names_section or not is_follow_up(question):
         return question
     carried = [w for w in content_words(previous.search_query) if w.lower() not in question.lower()]
-    section = "" if names_section else f" ({previous.section})"
-    return f"{question}{section} {' '.join(dict.fromkeys(carried))}".strip()
+    return f"{question} ({previous.section}) {' '.join(dict.fromkeys(carried))}".strip()

@@ -26,6 +26,9 @@ EMPHASIS = re.compile(r"\*{1,2}([^*]+?)\*{1,2}")
 # A paragraph ends when its last character is one of these (closing quotes and
 # brackets may follow the stop).
 TERMINAL = re.compile(r"[.!?;:][”\"’')\]]*$")
+# A block that opens with a name and a role ("Irina Gekht, Deputy ...") starts a new speaker's
+# paragraph even when the block before it lacks its final stop.
+NEW_SPEAKER = re.compile(r"^(?:\*{1,2})?[A-Z][a-z]+(?: [A-Z][a-z]+)+(?:\*{1,2})?, ")
 # A stop after one of these words does not end the sentence ("Mr." / "Lavrov").
 ABBREVIATIONS = ("Mr.", "Ms.", "Mrs.", "Dr.", "St.", "No.", "Prof.", "e.g.", "i.e.", "Art.")
 
@@ -166,7 +169,8 @@ def _repair(units: list[_Unit]) -> list[_Unit]:
             repaired.append(unit)
             continue
         cut = previous.kind in ("text", "check", "bullet") and is_unfinished(previous.raw)
-        continues = unit.kind == "text" and (cut or unit.raw[:1].islower())
+        new_speaker = bool(NEW_SPEAKER.match(unit.raw))
+        continues = unit.kind == "text" and ((cut and not new_speaker) or unit.raw[:1].islower())
         if continues and previous.kind != "heading":
             previous.append(unit)
         elif (unit.kind == "bullet" and previous.kind == "text") or (

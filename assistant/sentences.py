@@ -6,7 +6,7 @@ import re
 
 # A stop, question or exclamation mark (with any closing quote or bracket) followed by
 # white space and a capital, a digit or an opening quote starts a new sentence...
-_BOUNDARY = re.compile(r"(?<=[.!?;])[”\"’')\]]*\s+(?=[A-Z0-9“\"‘(]|- )|\n(?=- )")
+_BOUNDARY = re.compile(r"(?<=[.!?;])([”\"’')\]]*)\s+(?=[A-Z0-9“\"‘(]|- )|\n(?=- )")
 # ...unless the stop belongs to one of these abbreviations or initials.
 _NO_BREAK_BEFORE = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|No|Prof|Art|e\.g|i\.e|etc|vs)\.|\b[A-Z]\.)$")
 
@@ -19,7 +19,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         head = text[start : match.start()].rstrip("”\"’')] ")
         if _NO_BREAK_BEFORE.search(head):
             continue
-        spans.append((start, match.start()))
+        spans.append((start, match.start() + len(match.group(1) or "")))
         start = match.end()
     if start < len(text):
         spans.append((start, len(text)))

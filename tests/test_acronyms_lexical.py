@@ -92,7 +92,11 @@ def test_normalise_folds_quotes_possessives_and_case() -> None:
 
 
 def test_expand_acronyms_both_ways() -> None:
-    acronyms = {"GLAA": "Gangmasters Labour Abuse Authority", "THB": "trafficking in human beings", "UN": "United Nations"}
+    acronyms = {
+        "GLAA": "Gangmasters Labour Abuse Authority",
+        "THB": "trafficking in human beings",
+        "UN": "United Nations",
+    }
     assert expand_acronyms("What does the GLAA do?", acronyms) == (
         "What does the GLAA do? Gangmasters Labour Abuse Authority"
     )

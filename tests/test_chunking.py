@@ -3,6 +3,7 @@ sentence splitter the chunker and the evidence marks rely on."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -23,7 +24,10 @@ def _long_paragraph_source() -> tuple[str, str]:
     for i in range(30):
         topic = TOPICS[i % len(TOPICS)]
         extra = " Mr. Smith agreed." if i % 7 == 3 else ""
-        sentences.append(f"Sentence {i} of the long paragraph discusses {topic} in some detail for the readers of this report.{extra}")
+        sentences.append(
+            f"Sentence {i} of the long paragraph discusses {topic} in some detail"
+            f" for the readers of this report.{extra}"
+        )
     lines = [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2)]
     source = "Introduction\n\nA short opening paragraph.\n\n" + "\n".join(lines) + "\n\nA closing paragraph.\n"
     return source, " ".join(sentences)
@@ -148,7 +152,7 @@ def test_sentence_spans_cover_the_text_in_order() -> None:
     assert [text[s:e] for s, e in spans] == ["First one here.", "Mr. Smith spoke second!", "Third?", "Fourth;",
                                               "Fifth ends it."]
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 SENTENCES_BUG = (
@@ -157,11 +161,13 @@ SENTENCES_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=SENTENCES_BUG)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("It was “failed in its obligations.” Then 2017 came.", ["It was “failed in its obligations.”", "Then 2017 came."]),
+        (
+            "It was “failed in its obligations.” Then 2017 came.",
+            ["It was “failed in its obligations.”", "Then 2017 came."],
+        ),
         ("They met (in Moscow.) Then they left.", ["They met (in Moscow.)", "Then they left."]),
     ],
 )
@@ -169,7 +175,6 @@ def test_split_sentences_keeps_closing_quotes(text: str, expected: list[str]) ->
     assert split_sentences(text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason=SENTENCES_BUG + "; a part of a split paragraph loses it from its text")
 def test_split_paragraph_keeps_a_closing_quote_at_a_part_boundary() -> None:
     quoted = "The panel said the state had “failed in its obligations to the workers of the farm.”"
     sentences = [f"Sentence {i} of this paragraph is about recruitment fees and audits." for i in range(40)]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import FakeEmbedder
 
 from assistant import indexing
 from assistant.config import Settings
@@ -15,7 +16,6 @@ from assistant.engine import Assistant
 from assistant.errors import CorpusError, IndexMissing, IndexStale
 from assistant.indexing import build_index, index_status, open_index, parse_corpus
 from assistant.store import load_index
-from conftest import FakeEmbedder
 
 NEW_SENTENCE = "The quokka partnership against trafficking was announced in Vladivostok in 2018."
 
@@ -66,7 +66,7 @@ def test_appended_sentence_makes_the_index_stale_until_rebuilt(
 
     index = open_index(settings_tmp, fake_embedder, rebuild=True, show_progress=False)
     assert _status(settings_tmp, fake_embedder) == "fresh"
-    assert [c.citation for c in index.chunks if NEW_SENTENCE in c.text] == ["Concluding remarks, ¶11"]
+    assert [c.citation for c in index.chunks if NEW_SENTENCE in c.text] == ["Concluding remarks, ¶12"]
     answer = Assistant(index, fake_embedder, settings_tmp).ask("Where was the quokka partnership announced?")
     assert NEW_SENTENCE in answer.hits[0].chunk.text
 
@@ -119,3 +119,18 @@ def test_missing_or_empty_corpus_is_reported(settings_tmp: Settings, tmp_path: P
     empty.mkdir()
     with pytest.raises(CorpusError, match="no report"):
         parse_corpus(replace(settings_tmp, corpus_dir=empty))
+
+
+def test_multilingual_vectors_are_built_and_tracked(
+    multilingual_on: None, settings_tmp: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import multilingual
+
+    index = build_index(settings_tmp, fake_embedder, show_progress=False)
+    vectors = index.extra_vectors["multilingual"]
+    assert vectors.shape == (len(index.chunks), multilingual.MultilingualEmbedder.dimension)
+    assert index.manifest["multilingual_model"] == multilingual.NAME
+    assert "multilingual" in load_index(settings_tmp.index_dir).extra_vectors
+    # Uninstalling the optional model makes the index stale (its vectors would go unused).
+    monkeypatch.setattr(multilingual, "available", lambda: False)
+    assert _status(settings_tmp, fake_embedder) == "stale"

