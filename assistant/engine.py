@@ -138,6 +138,3 @@ class Assistant:
             notes.append(f"Read as a follow-up: {text}")
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
 
-
-def top_score(answer: Answer) -> float:
-    return float(answer.hits[0].score) if answer.hits else float(np.nan)

@@ -24,9 +24,6 @@ class SentenceIndex:
             [set(tokenize(c.text[s:e])) for s, e in spans] for c, spans in zip(chunks, self.spans, strict=True)
         ]
 
-    def texts(self, chunks: list[Chunk]) -> list[str]:
-        return [c.text[s:e] for c, spans in zip(chunks, self.spans, strict=True) for s, e in spans]
-
     def scores(self, position: int, query_vector: np.ndarray | None, query_tokens: set[str]) -> np.ndarray:
         """Score of each sentence of chunk ``position``: cosine plus share of query words it holds."""
         count = len(self.spans[position])
