@@ -20,6 +20,19 @@ from assistant.config import PROJECT_ROOT, Settings
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 REPORT_PATH = CORPUS_DIR / "osce-2017-public-private-partnership-report.txt"
+# The report's sections in reading order, as the parser labels them.
+SECTION_LABELS = [
+    "Front matter",
+    "Disclaimer",
+    "Introduction",
+    "Welcoming Remarks & Introductory addresses",
+    "Panel 1",
+    "Panel 2",
+    "Panel 3",
+    "Panel 4",
+    "Policy recommendations",
+    "Concluding remarks",
+]
 
 _WORD = re.compile(r"[^\W_]+")
 

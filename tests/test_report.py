@@ -7,23 +7,13 @@ import re
 from collections import Counter
 
 import pytest
+from conftest import SECTION_LABELS
 
 from assistant.chunking import chunk_report
 from assistant.report import Report, parse_report
 from assistant.sentences import split_sentences
 
-EXPECTED_LABELS = [
-    "Front matter",
-    "Disclaimer",
-    "Introduction",
-    "Welcoming Remarks & Introductory addresses",
-    "Panel 1",
-    "Panel 2",
-    "Panel 3",
-    "Panel 4",
-    "Policy recommendations",
-    "Concluding remarks",
-]
+EXPECTED_LABELS = SECTION_LABELS
 # Heading lines of the source, written out here rather than taken from the parser.
 HEADING_LINE = re.compile(
     r"^(?:Disclaimer|Introduction|Welcoming Remarks & Introductory addresses|Panel \d+:.+"

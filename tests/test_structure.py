@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SECTION_LABELS
 
 from assistant.structure import SectionMatcher
 
-LABELS = [
-    "Front matter",
-    "Disclaimer",
-    "Introduction",
-    "Welcoming Remarks & Introductory addresses",
-    "Panel 1",
-    "Panel 2",
-    "Panel 3",
-    "Panel 4",
-    "Policy recommendations",
-    "Concluding remarks",
-]
+LABELS = SECTION_LABELS
 WELCOME = "Welcoming Remarks & Introductory addresses"
 
 
