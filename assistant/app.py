@@ -23,11 +23,6 @@ EXAMPLES = [
 
 ALL_SECTIONS = "All sections"
 
-CSS = """
-mark { background: #fff3a3; color: inherit; padding: 0 2px; }
-.gradio-container { max-width: 980px !important; margin: auto; }
-"""
-
 
 def respond(
     message: str,

@@ -111,10 +111,11 @@ class Assistant:
         only = frozenset(sections) if sections else None
         query_vector: np.ndarray | None = None
         dense: np.ndarray | None = None
-        if not is_english(text) and self.multilingual is not None and self.multilingual_vectors is not None:
+        english = is_english(text)
+        if not english and self.multilingual is not None and self.multilingual_vectors is not None:
             dense = self.multilingual_vectors @ self.multilingual.encode([text])[0]
         else:
-            if not is_english(text):
+            if not english:
                 notes.append(multilingual.MISSING_NOTE)
             query_vector = self.embedder.encode([self.retriever.dense_query(text)])[0]
         scored, _intent = self.retriever.rank(
@@ -137,4 +138,3 @@ class Assistant:
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
-

@@ -94,7 +94,7 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
 
 
 def index_status(settings: Settings, embedder_name: str, weights_sha256: str) -> str:
-    """ "fresh", "missing" or "stale"; corrupt manifests raise IndexCorrupt."""
+    """The index's state: "fresh", "missing" or "stale"; a corrupt manifest raises IndexCorrupt."""
     try:
         check_fresh(read_manifest(settings.index_dir), identity(settings, embedder_name, weights_sha256))
     except IndexMissing:

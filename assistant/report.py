@@ -173,9 +173,7 @@ def _repair(units: list[_Unit]) -> list[_Unit]:
         continues = unit.kind == "text" and ((cut and not new_speaker) or unit.raw[:1].islower())
         if continues and previous.kind != "heading":
             previous.append(unit)
-        elif (unit.kind == "bullet" and previous.kind == "text") or (
-            unit.kind == "bullet" and previous.kind == "bullet"
-        ):
+        elif unit.kind == "bullet" and previous.kind in ("text", "bullet"):
             previous.append(unit, separator="\n")
         else:
             repaired.append(unit)
