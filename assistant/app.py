@@ -1,112 +1,280 @@
-"""The Gradio chat page. ``respond`` is a plain function that tests call directly."""
+"""The Gradio page: chat, source viewer, report browser, handouts, feedback and projector mode.
+
+The work is done by plain functions (``chat.respond``, ``viewer``, ``browser``, ``handout``) that
+tests call directly; this module only lays them out and wires the events.
+"""
 
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from typing import Any
 
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no usage analytics
+
+import gradio as gr  # this module is the web page; it is imported only to serve it
+
+from .browser import passage_choices, render_outline
+from .chat import ALL, Conversation, flag, respond
 from .config import Settings, load_settings
 from .engine import Assistant
 from .errors import AssistantError
-from .followup import Turn
-from .formatting import escape, format_answer
+from .feedback import FLAGS, append_feedback
+from .formatting import OPEN_HINT
+from .handout import write_handout
+from .outline import Outline, load_outline
+from .prepared import PREPARED
+from .viewer import render_view, source_view
 
-EXAMPLES = [
-    "Who moderated Panel 3?",
-    "What did Panel 4 recommend about technology?",
-    "What is the 'employer pays' model?",
-    "How can public procurement help prevent trafficking?",
-    "What did the closing remarks say about recruitment fees?",
-    "Which companies must publish statements under the UK Modern Slavery Act?",
-]
+ALL_SECTIONS = ALL
+TITLE = "The Public-Private Partnership in the Fight Against Human Trafficking (OSCE, Moscow, 2017)"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
-ALL_SECTIONS = "All sections"
+CSS = """
+#chat mark, .src-cited mark { background: #ffe066; color: #000; padding: 0 .1em; }
+.src-view { line-height: 1.5; }
+.src-title { margin: 0 0 .2em 0; }
+.src-where, .src-cite { font-size: .85em; opacity: .8; margin-bottom: .2em; }
+.src-passage { padding: .5em .8em; margin: .5em 0; border-left: 4px solid #ccc; }
+.src-context { opacity: .75; }
+.src-cited { border-left: 6px solid #d9480f; background: rgba(255, 224, 102, .25); opacity: 1; }
+.outline details { margin: .4em 0; } .outline summary { cursor: pointer; }
+.outline .recs { list-style: none; padding-left: .5em; } .outline .rec { margin: .35em 0; }
+.outline .people { margin: .3em 0 .5em 0; }
+.prepared button { white-space: normal !important; text-align: left; }
+body.projector { --text-xxs: 15px; --text-xs: 17px; --text-sm: 19px; --text-md: 23px; --text-lg: 27px;
+  --text-xl: 32px; --text-xxl: 36px; --body-text-color: #000; --body-text-color-subdued: #111;
+  --background-fill-primary: #fff; --background-fill-secondary: #fff; --block-background-fill: #fff;
+  --border-color-primary: #000; }
+body.projector .gradio-container { font-size: 23px; color: #000; background: #fff; max-width: 100% !important; }
+body.projector #chat .message, body.projector .src-view, body.projector .outline { font-size: 23px; }
+body.projector mark { background: #ffd400 !important; font-weight: 600; }
+body.projector .src-context { opacity: 1; color: #333; }
+@media (max-width: 640px) { .gradio-container { padding: 4px !important; } #chat { height: 70vh !important; } }
+"""
 
-
-def respond(
-    message: str,
-    history: list[dict[str, Any]] | None,
-    section: str | None,
-    previous: Turn | None,
-    assistant: Assistant,
-) -> tuple[list[dict[str, Any]], str, Turn | None]:
-    """Append the question and its cited answer to the chat; errors become a clear reply.
-
-    Returns the new chat, an empty question box, and the turn a follow-up will refer to.
-    """
-    history = list(history or [])
-    sections = [section] if section and section != ALL_SECTIONS else None
-    turn = previous
-    try:
-        answer = assistant.ask(message, sections=sections, previous=previous)
-        reply = format_answer(answer)
-        if answer.hits:
-            turn = Turn(answer.search_query, answer.hits[0].chunk.section_label)
-    except AssistantError as error:
-        reply = f"⚠️ {escape(str(error))}"
-    shown = (message or "").strip()
-    if len(shown) > 500:
-        shown = shown[:500] + " …"
-    history.append({"role": "user", "content": escape(shown) or "(empty question)"})
-    history.append({"role": "assistant", "content": reply})
-    return history, "", turn
+PROJECTOR_JS = "(on) => { document.body.classList.toggle('projector', !!on); return on; }"
 
 
-def build_app(assistant: Assistant) -> Any:
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    import gradio as gr
+def _viewer_outputs(
+    outline: Outline, chunk_id: str | None, evidence: tuple[tuple[int, int], ...] = ()
+) -> tuple[str, str]:
+    view = source_view(outline, chunk_id, evidence) if chunk_id else None
+    return render_view(view), (view.reference if view else "")
 
-    title = "Ask the OSCE report: The Public-Private Partnership in the Fight Against Human Trafficking (Moscow, 2017)"
+
+def build_app(assistant: Assistant, outline: Outline | None = None, settings: Settings | None = None) -> Any:
+    """The page; ``outline`` and ``settings`` default to those of the assistant's corpus."""
+    settings = settings or assistant.settings
+    outline = outline or load_outline(assistant.index.chunks, settings.corpus_dir)
+    sections = [ALL, *assistant.section_labels]
+
     with gr.Blocks(title="PPP report assistant", analytics_enabled=False) as demo:
-        gr.Markdown(f"### {title}\nEvery answer is a passage of the report with its citation (section and paragraph).")
-        section = gr.Dropdown(
-            choices=[ALL_SECTIONS, *assistant.section_labels], value=ALL_SECTIONS, label="Search in", scale=1
+        gr.Markdown(
+            f"### Ask the report: {TITLE}\n"
+            "Every answer is a passage quoted from the report, with its citation (section and paragraph or "
+            f"recommendation). {OPEN_HINT}"
         )
-        chat = gr.Chatbot(
-            label="Answers",
-            height=560,
-            elem_id="chat",
-            autoscroll=False,
-            buttons=["copy"],
-            feedback_options=None,
-            sanitize_html=True,
-        )
-        with gr.Row():
-            question = gr.Textbox(
-                placeholder="Ask a question about the report…",
-                show_label=False,
-                scale=5,
-                max_lines=4,
-                elem_id="question",
-            )
-            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-        gr.Examples(EXAMPLES, inputs=question, label="Try one of these")
+        with gr.Row(equal_height=True):
+            section = gr.Dropdown(choices=sections, value=ALL, label="Search in", scale=3, elem_id="section")
+            projector = gr.Checkbox(label="Projector mode (large type, high contrast)", scale=2, elem_id="projector")
+        conversation = gr.State(None)
+        with gr.Tabs(selected="ask") as tabs:
+            with gr.Tab("Ask", id="ask"):
+                chat = gr.Chatbot(
+                    label="Answers",
+                    height=560,
+                    elem_id="chat",
+                    autoscroll=False,
+                    group_consecutive_messages=False,
+                    buttons=["copy"],
+                    feedback_options=list(FLAGS),
+                    sanitize_html=True,
+                    placeholder="Ask a question below, or pick a prepared question.",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        placeholder="Ask a question about the report…",
+                        show_label=False,
+                        scale=5,
+                        max_lines=4,
+                        elem_id="question",
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+                with gr.Accordion("Prepared questions, by section", open=True, elem_classes="prepared"):
+                    prepared: list[tuple[Any, str]] = []
+                    for label, questions in PREPARED.items():
+                        if label not in sections:
+                            continue
+                        with gr.Row():
+                            gr.Markdown(f"**{label}**", min_width=120)
+                            for text in questions:
+                                prepared.append((gr.Button(text, size="sm", min_width=200), text))
+                with gr.Row():
+                    export = gr.Button("Export handout (Markdown and printable HTML)", size="sm", elem_id="export")
+                handout = gr.File(label="Handout", visible=False, elem_id="handout", interactive=False)
+            with gr.Tab("Source viewer", id="viewer"):
+                viewer = gr.HTML(render_view(None), elem_id="viewer")
+                reference = gr.Textbox(
+                    label="Citation, ready to paste", buttons=["copy"], interactive=False, elem_id="reference"
+                )
+            with gr.Tab("Report browser", id="browser"):
+                gr.Markdown("Every section with its people and its recommendations, numbered as they are cited.")
+                pick = gr.Dropdown(
+                    choices=passage_choices(outline), label="Open a passage in the source viewer", elem_id="pick"
+                )
+                gr.HTML(render_outline(outline), elem_id="outline")
 
-        previous = gr.State(None)
+        def ask(
+            message: str, history: list[dict[str, Any]], chosen: str, state: Conversation | None
+        ) -> tuple[list[dict[str, Any]], str, Conversation]:
+            return respond(message, history, chosen, state, assistant)
 
-        def handler(
-            message: str, history: list[dict[str, Any]], chosen: str, turn: Turn | None
-        ) -> tuple[list[dict[str, Any]], str, Turn | None]:
-            return respond(message, history, chosen, turn, assistant)
+        def open_message(state: Conversation | None, event: gr.SelectData) -> tuple[str, str, Any]:
+            index = event.index if isinstance(event.index, int) else None
+            hit = state.hit_at(index) if state is not None and index is not None else None
+            if hit is None:
+                return gr.skip(), gr.skip(), gr.skip()
+            html, ref = _viewer_outputs(outline, hit.chunk.id, hit.evidence)
+            return html, ref, gr.Tabs(selected="viewer")
 
+        def open_passage(chunk_id: str | None) -> tuple[str, str, Any]:
+            html, ref = _viewer_outputs(outline, chunk_id)
+            return html, ref, gr.Tabs(selected="viewer") if chunk_id else gr.skip()
+
+        def give_feedback(state: Conversation | None, event: gr.LikeData) -> None:
+            liked: Any = event.liked
+            choice = "Like" if liked is True else "Dislike" if liked is False else liked
+            index = event.index if isinstance(event.index, int) else -1
+            record = flag(state, index, choice)
+            if record is not None:
+                append_feedback(settings.feedback_path, record)
+                gr.Info(f"Thank you: noted as “{record['flag']}” for the facilitator.")
+
+        def export_handout(state: Conversation | None) -> Any:
+            if state is None or not state.answers:
+                gr.Warning("Ask a question first: the handout lists your questions and their cited passages.")
+                return gr.File(visible=False)
+            return gr.File(value=[str(p) for p in write_handout(state.answers, outline)], visible=True)
+
+        def on_load(
+            history: list[dict[str, Any]], chosen: str, state: Conversation | None, request: gr.Request
+        ) -> tuple[Any, ...]:
+            params = dict(request.query_params) if request is not None else {}
+            if params.get("view"):
+                html, ref = _viewer_outputs(outline, params["view"])
+                if ref:
+                    return gr.skip(), gr.skip(), gr.skip(), html, ref, gr.Tabs(selected="viewer")
+            if params.get("q"):
+                return (*respond(params["q"], history, chosen, state, assistant), gr.skip(), gr.skip(), gr.skip())
+            return (gr.skip(),) * 6
+
+        asked = [chat, question, conversation]
         gr.on(
             triggers=[question.submit, send.click],
-            fn=handler,
-            inputs=[question, chat, section, previous],
-            outputs=[chat, question, previous],
+            fn=ask,
+            inputs=[question, chat, section, conversation],
+            outputs=asked,
             api_name="ask",
         )
-    demo.queue(default_concurrency_limit=4, max_size=64)
+        for button, text in prepared:
+            button.click(
+                lambda history, chosen, state, text=text: ask(text, history, chosen, state),
+                inputs=[chat, section, conversation],
+                outputs=asked,
+                api_visibility="private",
+            )
+        shown = [viewer, reference, tabs]
+        chat.select(open_message, inputs=[conversation], outputs=shown, api_visibility="private")
+        pick.input(open_passage, inputs=[pick], outputs=shown, api_name="open_passage")
+        chat.like(give_feedback, inputs=[conversation], outputs=None, api_visibility="private")
+        export.click(export_handout, inputs=[conversation], outputs=[handout], api_name="export")
+        projector.change(None, inputs=[projector], outputs=None, js=PROJECTOR_JS)
+        demo.load(on_load, inputs=[chat, section, conversation], outputs=[*asked, *shown], api_visibility="private")
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     return demo
 
 
-def serve(settings: Settings | None = None, *, host: str | None = None, port: int | None = None) -> None:
-    """Load the index (building it if needed) and serve the page; never a public share link."""
+def check_port_free(host: str, port: int) -> None:
+    """Fail early and clearly when another program holds the port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise AssistantError(
+                f"Port {port} on {host} is already in use ({error.strerror}).",
+                f"Stop the other program, or run: assistant serve --port {port + 1}",
+            ) from error
+
+
+def access(host: str, auth: str | None, no_auth: bool) -> tuple[tuple[str, str] | None, str]:
+    """The login to require and a line saying loudly who can reach the app.
+
+    Off this computer (any host but loopback) a password is required unless ``no_auth`` says otherwise.
+    """
+    login = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise AssistantError("The password must be given as user:password.", "For example: --auth trainer:s3cret")
+        login = (user, password)
+    if host in LOOPBACK:
+        who = "only this computer can open it"
+        return login, f"{who}, with a password." if login else f"{who}."
+    if login:
+        return login, f"OPEN TO THE NETWORK on {host}, protected by a password (user {login[0]!r})."
+    if no_auth:
+        return None, f"OPEN TO THE NETWORK on {host} WITHOUT A PASSWORD (--no-auth): anyone on it can use the app."
+    raise AssistantError(
+        f"Serving on {host} makes the app reachable from the network; a password is required.",
+        "Run: assistant serve --host 0.0.0.0 --auth user:password (or set ASSISTANT_AUTH), "
+        "or add --no-auth to serve without one.",
+    )
+
+
+def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, **options: Any) -> Any:
+    """Start the server: no share link, no browser, no server-side rendering, no run history kept in
+    the browser, and no folder served beyond Gradio's own (a GRADIO_ALLOWED_PATHS setting is ignored)."""
+    os.environ.pop("GRADIO_ALLOWED_PATHS", None)
+    return demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        inbrowser=False,
+        show_error=False,
+        auth=login,
+        ssr_mode=False,
+        allowed_paths=[],
+        run_history=False,
+        footer_links=["api"],
+        enable_monitoring=False,
+        mcp_server=False,
+        pwa=False,
+        css=CSS,
+        js=None,
+        **options,
+    )
+
+
+def serve(
+    settings: Settings | None = None,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    auth: str | None = None,
+    no_auth: bool = False,
+) -> None:
+    """Load the index (building it if needed) and serve the page."""
     settings = settings or load_settings()
-    assistant = Assistant.open(settings)
-    demo = build_app(assistant)
     host = host or settings.host
     port = port or settings.port
-    print(f"Serving on http://{host}:{port}  (Ctrl+C to stop)", file=sys.stderr)
-    demo.launch(server_name=host, server_port=port, share=False, show_error=False, inbrowser=False)
+    login, who = access(host, auth or settings.auth, no_auth)
+    check_port_free(host, port)
+    assistant = Assistant.open(settings)
+    demo = build_app(assistant, settings=settings)
+    print(f"Serving on http://{host}:{port} : {who}  (Ctrl+C to stop)", file=sys.stderr)
+    print(f"Feedback flags are appended to {settings.feedback_path}", file=sys.stderr)
+    launch(demo, host, port, login, quiet=True)

@@ -84,7 +84,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .app import serve
 
     settings = _settings(args)
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, auth=args.auth, no_auth=args.no_auth)
     return 0
 
 
@@ -107,6 +107,10 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    serve.add_argument("--auth", default=None, help="require this login, as user:password (or set ASSISTANT_AUTH)")
+    serve.add_argument(
+        "--no-auth", action="store_true", help="serve to the network without a password (with --host 0.0.0.0)"
+    )
     serve.set_defaults(run=cmd_serve)
 
     evaluate = commands.add_parser("eval", help="score answers on a question file")

@@ -35,6 +35,11 @@ class Settings:
     torch_threads: int = 2
     host: str = "127.0.0.1"
     port: int = 7860
+    # Gradio runs this many questions at once (a question takes ~10-30 ms of CPU, so more would
+    # only contend for the 2 cores) and holds at most ``queue_size`` waiting ones; beyond that a
+    # participant is told the app is busy and to try again, instead of waiting without end.
+    concurrency: int = 4
+    queue_size: int = 64
     auth: str | None = field(default=None, repr=False)  # "user:password"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .records import Answer, Hit
+from .records import Answer, Chunk, Hit
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
@@ -14,6 +14,13 @@ def escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return text.replace("\n", "  \n")
+
+
+def line_range(chunk: Chunk) -> str:
+    """Where the passage is in the source file: ``line 12`` or ``lines 12–14``."""
+    if chunk.line_end == chunk.line_start:
+        return f"line {chunk.line_start}"
+    return f"lines {chunk.line_start}–{chunk.line_end}"
 
 
 def highlighted(hit: Hit) -> str:
@@ -31,22 +38,20 @@ def highlighted(hit: Hit) -> str:
 
 def format_hit(hit: Hit) -> str:
     chunk = hit.chunk
-    where = (
-        f"lines {chunk.line_start}–{chunk.line_end}"
-        if chunk.line_end != chunk.line_start
-        else f"line {chunk.line_start}"
-    )
+    where = line_range(chunk)
     return (
         f"**[{hit.rank}] {escape(hit.citation)}**  \n*{escape(chunk.section_title)}* · {where}\n\n> {highlighted(hit)}"
     )
 
 
-def format_answer(answer: Answer) -> str:
-    """The chat reply: notes first (e.g. not addressed), then each passage under its citation."""
+OPEN_HINT = "Click a passage to see it in its place in the report."
+
+
+def format_notes(answer: Answer) -> str | None:
+    """The message before the passages: notes (e.g. not addressed), or None when there is nothing to say."""
     parts = [f"_{escape(note)}_" for note in answer.notes]
     if answer.abstained and answer.hits:
         parts.append("**Closest passages (they do not answer the question):**")
-    parts += [format_hit(hit) for hit in answer.hits]
     if not answer.hits:
         parts.append("No passage found.")
-    return "\n\n".join(parts)
+    return "\n\n".join(parts) or None

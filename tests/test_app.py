@@ -6,7 +6,8 @@ import socket
 
 import pytest
 
-from assistant.app import ALL_SECTIONS, build_app, respond
+from assistant.app import ALL_SECTIONS, build_app, launch
+from assistant.chat import respond
 from assistant.followup import Turn, is_follow_up, resolve
 
 
@@ -17,19 +18,29 @@ def _text(message: dict) -> str:
     return str(content)
 
 
-def test_reply_carries_citations(fake_assistant):
-    history, box, turn = respond("Who moderated Panel 3?", [], ALL_SECTIONS, None, fake_assistant)
+def _replies(history: list[dict]) -> list[str]:
+    """The assistant messages after the last question."""
+    last_user = max(i for i, m in enumerate(history) if m["role"] == "user")
+    return [_text(m) for m in history[last_user + 1 :]]
+
+
+def test_reply_carries_citations_one_passage_per_message(fake_assistant):
+    history, box, conversation = respond("Who moderated Panel 3?", [], ALL_SECTIONS, None, fake_assistant)
     assert box == ""
     assert history[0] == {"role": "user", "content": "Who moderated Panel 3?"}
-    reply = history[1]["content"]
-    assert "**[1] Panel 3, ¶1**" in reply
-    assert "John Morrison" in reply
-    assert turn is not None and turn.section == "Panel 3"
+    replies = _replies(history)
+    assert replies[0].startswith("**[1] Panel 3, ¶1**")
+    assert "John Morrison" in replies[0]
+    assert [r.startswith(f"**[{n}] ") for n, r in enumerate(replies, start=1)] == [True] * 5
+    assert conversation.previous is not None and conversation.previous.section == "Panel 3"
+    # each passage message maps back to its hit, so a click or a flag names exactly one passage
+    assert conversation.hit_at(1).citation == "Panel 3, ¶1"
+    assert conversation.hit_at(0) is None  # the question itself
 
 
 def test_section_filter_limits_the_reply(fake_assistant):
     history, _, _ = respond("recruitment fees", [], "Panel 1", None, fake_assistant)
-    cited = [line for line in history[1]["content"].splitlines() if line.startswith("**[")]
+    cited = [r.splitlines()[0] for r in _replies(history) if r.startswith("**[")]
     assert cited and all("Panel 1, " in line for line in cited)
 
 
@@ -43,9 +54,9 @@ def test_section_filter_limits_the_reply(fake_assistant):
     ],
 )
 def test_bad_questions_get_a_clear_reply(fake_assistant, question, expected):
-    history, _, turn = respond(question, [], ALL_SECTIONS, None, fake_assistant)
+    history, _, conversation = respond(question, [], ALL_SECTIONS, None, fake_assistant)
     assert expected in history[1]["content"].replace("\\", "")
-    assert turn is None
+    assert conversation.previous is None and conversation.answers == []
     assert len(history[0]["content"]) < 600  # a huge question is not echoed whole
 
 
@@ -61,11 +72,16 @@ def test_markup_in_questions_is_shown_as_text(fake_assistant, question):
 
 
 def test_follow_up_is_read_with_the_previous_turn(fake_assistant):
-    history, _, turn = respond("What did Panel 2 say about procurement?", [], ALL_SECTIONS, None, fake_assistant)
-    history, _, turn = respond("and what did they recommend?", history, ALL_SECTIONS, turn, fake_assistant)
-    reply = history[-1]["content"]
-    assert "Read as a follow\\-up" in reply
-    assert "Panel 2, Recommendation" in reply
+    history, _, conversation = respond(
+        "What did Panel 2 say about procurement?", [], ALL_SECTIONS, None, fake_assistant
+    )
+    history, _, conversation = respond(
+        "and what did they recommend?", history, ALL_SECTIONS, conversation, fake_assistant
+    )
+    replies = _replies(history)
+    assert "Read as a follow\\-up" in replies[0]
+    assert any("Panel 2, Recommendation" in r for r in replies[1:])
+    assert len(conversation.answers) == 2
 
 
 def test_follow_up_rules():
@@ -91,14 +107,14 @@ def test_web_api_answers_with_citations_and_stays_private(fake_assistant):
 
     demo = build_app(fake_assistant)
     port = _free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, share=False, prevent_thread_lock=True, quiet=True)
+    launch(demo, "127.0.0.1", port, None, prevent_thread_lock=True, quiet=True)
     try:
         assert demo.share is False and getattr(demo, "share_url", None) is None
         assert demo.analytics_enabled is False
         client = Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=False)
         history, box = client.predict("Who moderated Panel 3?", [], ALL_SECTIONS, api_name="/ask")
         assert box == ""
-        reply = _text(history[-1])
+        reply = _text(history[1])
         assert "Panel 3, ¶1" in reply and "John Morrison" in reply
     finally:
         demo.close()

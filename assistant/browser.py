@@ -1,0 +1,70 @@
+"""The report browser: every section with its people and its recommendations, numbered exactly as
+they are cited, each a link that opens the source viewer (in a new tab, so the chat stays)."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+from .outline import Outline, SectionOutline
+from .records import Chunk
+
+ROLES = (("moderator", "Moderator"), ("speaker", "Speakers"), ("rapporteur", "Rapporteur"))
+
+
+def view_link(chunk: Chunk) -> str:
+    """The page address that opens ``chunk`` in the source viewer."""
+    return f"?view={quote(chunk.id, safe='')}"
+
+
+def _people(section: SectionOutline) -> str:
+    rows = []
+    for role, heading in ROLES:
+        people = section.role(role)
+        if people:
+            names = "; ".join(
+                f"<b>{escape(p.name)}</b>" + (f", {escape(p.affiliation)}" if p.affiliation else "") for p in people
+            )
+            rows.append(f"<li>{heading}: {names}</li>")
+    return f'<ul class="people">{"".join(rows)}</ul>' if rows else ""
+
+
+def _item(chunk: Chunk) -> str:
+    return (
+        f'<li class="rec" data-chunk="{escape(chunk.id)}"><a href="{escape(view_link(chunk))}" target="_blank">'
+        f"{escape(chunk.citation)}</a>: {escape(chunk.text)}</li>"
+    )
+
+
+def render_outline(outline: Outline) -> str:
+    """HTML of the whole report browser."""
+    parts = ['<div class="outline">']
+    for section in outline.sections:
+        count = f"{len(section.paragraphs)} paragraphs"
+        if section.recommendations:
+            count += f", {len(section.recommendations)} recommendations"
+        opened = " open" if section.recommendations else ""
+        parts.append(
+            f'<details class="section" data-section="{escape(section.label)}"{opened}>'
+            f'<summary><b>{escape(section.title)}</b> <span class="count">({count})</span></summary>'
+        )
+        parts.append(_people(section))
+        if section.paragraphs:
+            first = section.paragraphs[0]
+            parts.append(
+                f'<p><a href="{escape(view_link(first))}" target="_blank">Read from {escape(first.citation)}</a></p>'
+            )
+        if section.recommendations:
+            parts.append('<ul class="recs">' + "".join(_item(c) for c in section.recommendations) + "</ul>")
+        parts.append("</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def passage_choices(outline: Outline) -> list[tuple[str, str]]:
+    """(label, chunk id) for a dropdown of every citable passage, in reading order."""
+    choices = []
+    for chunk in outline.chunks.values():
+        preview = chunk.text[:70] + ("…" if len(chunk.text) > 70 else "")
+        choices.append((f"{chunk.citation}: {preview}", chunk.id))
+    return choices

@@ -1,0 +1,100 @@
+"""One browser tab's conversation and the chat's handlers, as plain functions the tests call.
+
+Each answer is shown as a notes message (when there is something to say) followed by one message
+per passage, so a click or a feedback flag on a message names exactly one passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import Assistant
+from .errors import AssistantError
+from .feedback import FLAGS, feedback_record
+from .followup import Turn
+from .formatting import escape, format_hit, format_notes
+from .records import Answer, Hit
+
+ALL = "All sections"
+MAX_ANSWERS = 200  # a tab keeps this many answers for handouts and feedback
+SHOWN_QUESTION_CHARS = 500
+
+
+@dataclass
+class Conversation:
+    """What one tab asked and was shown; kept in Gradio's per-session state, never on disk."""
+
+    answers: list[Answer] = field(default_factory=list)
+    # chat message index -> (answer index, passage index, or None for the notes message)
+    messages: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+    previous: Turn | None = None  # what a follow-up refers to
+
+    def at(self, message: int) -> tuple[Answer, int | None] | None:
+        where = self.messages.get(message)
+        if where is None or where[0] >= len(self.answers):
+            return None
+        return self.answers[where[0]], where[1]
+
+    def hit_at(self, message: int) -> Hit | None:
+        found = self.at(message)
+        if found is None:
+            return None
+        answer, passage = found
+        if passage is None:
+            return answer.hits[0] if answer.hits else None
+        return answer.hits[passage]
+
+
+def shown_question(message: str | None) -> str:
+    text = (message or "").strip()
+    if len(text) > SHOWN_QUESTION_CHARS:
+        text = text[:SHOWN_QUESTION_CHARS] + " …"
+    return escape(text) or "(empty question)"
+
+
+def respond(
+    message: str | None,
+    history: list[dict[str, Any]] | None,
+    section: str | None,
+    conversation: Conversation | None,
+    assistant: Assistant,
+) -> tuple[list[dict[str, Any]], str, Conversation]:
+    """Append the question and its cited passages to the chat; a bad question gets a clear reply.
+
+    Returns the new chat, an empty question box and the updated conversation.
+    """
+    history = list(history or [])
+    conversation = conversation or Conversation()
+    sections = [section] if section and section != ALL else None
+    history.append({"role": "user", "content": shown_question(message)})
+    try:
+        answer = assistant.ask(message or "", sections=sections, previous=conversation.previous)
+    except AssistantError as error:
+        history.append({"role": "assistant", "content": f"⚠️ {escape(str(error))}"})
+        return history, "", conversation
+    if len(conversation.answers) >= MAX_ANSWERS:
+        conversation = Conversation(previous=conversation.previous)
+    number = len(conversation.answers)
+    conversation.answers.append(answer)
+    notes = format_notes(answer)
+    if notes is not None:
+        conversation.messages[len(history)] = (number, None)
+        history.append({"role": "assistant", "content": notes})
+    for position, hit in enumerate(answer.hits):
+        conversation.messages[len(history)] = (number, position)
+        history.append({"role": "assistant", "content": format_hit(hit)})
+    if answer.hits:
+        conversation.previous = Turn(answer.search_query, answer.hits[0].chunk.section_label)
+    return history, "", conversation
+
+
+def flag(conversation: Conversation | None, message: int, value: Any) -> dict[str, Any] | None:
+    """The feedback record for a flag on chat message ``message``, or None if it names no answer."""
+    if conversation is None or not isinstance(value, str) or value not in FLAGS:
+        return None
+    found = conversation.at(message)
+    if found is None:
+        return None
+    answer, passage = found
+    return feedback_record(FLAGS[value], answer, passage)
