@@ -11,7 +11,10 @@ import socket
 import sys
 from typing import Any
 
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no usage analytics
+# Before gradio (and huggingface_hub, which it imports) is loaded: no usage analytics, no telemetry.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 import gradio as gr  # this module is the web page; it is imported only to serve it
 

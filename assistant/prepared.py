@@ -13,7 +13,7 @@ PREPARED: dict[str, list[str]] = {
     ],
     "Panel 1": [
         "What is the Baltic Sea Labour Forum?",
-        "Why should the employer pay recruitment costs instead of the worker?",
+        "What was said about trafficking on sea vessels?",
     ],
     "Panel 2": [
         "How did the Dutch bank ABN AMRO work with prosecutors?",

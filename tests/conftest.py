@@ -132,3 +132,16 @@ def fake_assistant(_fake_build):  # type: ignore[no-untyped-def]
 
     settings, embedder, index = _fake_build
     return Assistant(index, embedder, settings)
+
+
+@pytest.fixture(scope="session")
+def real_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """An Assistant with the real MiniLM model over a private copy of the corpus (built once)."""
+    from assistant.engine import Assistant
+
+    with pytest.MonkeyPatch.context() as patcher:
+        _multilingual_off(patcher)
+        settings = make_settings(tmp_path_factory.mktemp("minilm"))
+        assistant = Assistant.open(settings)
+        assert (settings.index_dir / "CURRENT").is_file()
+        return assistant

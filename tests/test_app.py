@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
-from assistant.app import ALL_SECTIONS, build_app, launch
+from assistant.app import ALL_SECTIONS
 from assistant.chat import respond
 from assistant.followup import Turn, is_follow_up, resolve
 
@@ -94,27 +92,3 @@ def test_follow_up_rules():
     assert "(Panel 2)" in resolved and "procurement" in resolved
     standalone = "Which organisations developed the Children's Rights and Business Principles?"
     assert resolve(standalone, previous, names_section=False) == standalone
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def test_web_api_answers_with_citations_and_stays_private(fake_assistant):
-    from gradio_client import Client
-
-    demo = build_app(fake_assistant)
-    port = _free_port()
-    launch(demo, "127.0.0.1", port, None, prevent_thread_lock=True, quiet=True)
-    try:
-        assert demo.share is False and getattr(demo, "share_url", None) is None
-        assert demo.analytics_enabled is False
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=False)
-        history, box = client.predict("Who moderated Panel 3?", [], ALL_SECTIONS, api_name="/ask")
-        assert box == ""
-        reply = _text(history[1])
-        assert "Panel 3, ¶1" in reply and "John Morrison" in reply
-    finally:
-        demo.close()

@@ -147,9 +147,7 @@ def test_non_english_question_without_the_multilingual_model_says_so(fake_assist
     assert "pip install" in multilingual.MISSING_NOTE
 
 
-def test_non_english_question_with_the_multilingual_model(
-    multilingual_on: None, settings_tmp: Settings
-) -> None:
+def test_non_english_question_with_the_multilingual_model(multilingual_on: None, settings_tmp: Settings) -> None:
     from conftest import FakeEmbedder
 
     from assistant.indexing import build_index
@@ -187,18 +185,6 @@ def test_unit_tests_never_load_torch(tmp_path: Path) -> None:
 
 
 # --- with the real MiniLM model -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from conftest import make_settings
-
-    with pytest.MonkeyPatch.context() as patcher:
-        patcher.setattr(multilingual, "available", lambda: False)
-        settings = make_settings(tmp_path_factory.mktemp("minilm"))
-        assistant = Assistant.open(settings)
-        assert (settings.index_dir / "CURRENT").is_file()
-        return assistant
 
 
 @pytest.mark.model
