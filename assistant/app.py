@@ -46,6 +46,7 @@ CSS = """
 .outline .recs { list-style: none; padding-left: .5em; } .outline .rec { margin: .35em 0; }
 .outline .people { margin: .3em 0 .5em 0; }
 .prepared button { white-space: normal !important; text-align: left; }
+.prepared-label { margin-bottom: -8px; }
 body.projector { --text-xxs: 15px; --text-xs: 17px; --text-sm: 19px; --text-md: 23px; --text-lg: 27px;
   --text-xl: 32px; --text-xxl: 36px; --body-text-color: #000; --body-text-color-subdued: #111;
   --background-fill-primary: #fff; --background-fill-secondary: #fff; --block-background-fill: #fff;
@@ -110,8 +111,8 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
                     for label, questions in PREPARED.items():
                         if label not in sections:
                             continue
+                        gr.Markdown(f"**{label}**", elem_classes="prepared-label")
                         with gr.Row():
-                            gr.Markdown(f"**{label}**", min_width=120)
                             for text in questions:
                                 prepared.append((gr.Button(text, size="sm", min_width=200), text))
                 with gr.Row():

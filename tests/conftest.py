@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import socket
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -145,3 +147,36 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
         assistant = Assistant.open(settings)
         assert (settings.index_dir / "CURRENT").is_file()
         return assistant
+
+
+# --- the app, running in this process ----------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def text_of(message: dict[str, Any]) -> str:
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
+
+
+class Running:
+    """An app launched in this process on a free loopback port."""
+
+    def __init__(self, assistant: Any) -> None:
+        from assistant.app import build_app, launch
+
+        self.demo = build_app(assistant)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        launch(self.demo, "127.0.0.1", self.port, None, prevent_thread_lock=True, quiet=True)
+
+    def client(self) -> Any:
+        from gradio_client import Client
+
+        return Client(self.url, verbose=False, download_files=False)

@@ -45,7 +45,19 @@ def test_brackets_that_do_not_spell_their_words_are_not_definitions(
     # "The GLAA (UK) is ..." and "... International Relations (MGIMO)" do not spell the words before them.
     assert "UK" not in defined and "MGIMO" not in defined
     assert set(defined) == {
-        "BLP", "BSLF", "CGF", "CSR", "ECHR", "EICC", "GLAA", "IRIS", "OSR/CTHB", "PPP", "STTI", "THB", "UNGPs",
+        "BLP",
+        "BSLF",
+        "CGF",
+        "CSR",
+        "ECHR",
+        "EICC",
+        "GLAA",
+        "IRIS",
+        "OSR/CTHB",
+        "PPP",
+        "STTI",
+        "THB",
+        "UNGPs",
     }
 
 

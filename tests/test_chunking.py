@@ -149,8 +149,13 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
 def test_sentence_spans_cover_the_text_in_order() -> None:
     text = "First one here. Mr. Smith spoke second! Third? Fourth; Fifth ends it."
     spans = sentence_spans(text)
-    assert [text[s:e] for s, e in spans] == ["First one here.", "Mr. Smith spoke second!", "Third?", "Fourth;",
-                                              "Fifth ends it."]
+    assert [text[s:e] for s, e in spans] == [
+        "First one here.",
+        "Mr. Smith spoke second!",
+        "Third?",
+        "Fourth;",
+        "Fifth ends it.",
+    ]
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 

@@ -100,8 +100,15 @@ def test_ask_plain_text(use_fake: Assistant, capsys: pytest.CaptureFixture[str])
 def test_eval_with_output_file(use_fake: Assistant, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     questions = tmp_path / "questions.jsonl"
     questions.write_text(
-        json.dumps({"id": "p3", "type": "people", "question": "Who moderated Panel 3?",
-                    "evidence": ["moderated by **John Morrison**"]}) + "\n",
+        json.dumps(
+            {
+                "id": "p3",
+                "type": "people",
+                "question": "Who moderated Panel 3?",
+                "evidence": ["moderated by **John Morrison**"],
+            }
+        )
+        + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "answers.jsonl"
@@ -127,8 +134,12 @@ def test_index_dir_option_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 def test_python_dash_m_assistant_help() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--help"], capture_output=True, text=True, timeout=60,
-        cwd=PROJECT_ROOT, check=False,
+        [sys.executable, "-m", "assistant", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PROJECT_ROOT,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     for command in ("build", "ask", "serve", "eval"):

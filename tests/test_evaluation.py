@@ -77,8 +77,18 @@ def _answer(question: str, texts: list[str], abstained: bool = False) -> Answer:
     hits = [
         Hit(
             chunk=Chunk(
-                id=f"d#s1p{i}", doc="d", section_number=1, section_label="Panel 1", section_title="Panel 1: X",
-                kind="paragraph", number=i, part=1, parts=1, text=text, line_start=i, line_end=i,
+                id=f"d#s1p{i}",
+                doc="d",
+                section_number=1,
+                section_label="Panel 1",
+                section_title="Panel 1: X",
+                kind="paragraph",
+                number=i,
+                part=1,
+                parts=1,
+                text=text,
+                line_start=i,
+                line_end=i,
             ),
             score=1.0 - i / 10,
             rank=i,
@@ -88,8 +98,16 @@ def _answer(question: str, texts: list[str], abstained: bool = False) -> Answer:
     return Answer(question=question, hits=hits, abstained=abstained)
 
 
-def _result(id_: str, type_: str, rank: int | None, *, abstained: bool = False, in_scope: bool = True,
-            seconds: float = 0.01, texts: tuple[str, ...] = ("x" * 10,)) -> QuestionResult:
+def _result(
+    id_: str,
+    type_: str,
+    rank: int | None,
+    *,
+    abstained: bool = False,
+    in_scope: bool = True,
+    seconds: float = 0.01,
+    texts: tuple[str, ...] = ("x" * 10,),
+) -> QuestionResult:
     return QuestionResult(id_, type_, rank, abstained, in_scope, seconds, _answer(id_, list(texts), abstained))
 
 

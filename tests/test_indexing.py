@@ -28,8 +28,9 @@ def _status(settings: Settings, embedder: FakeEmbedder) -> str:
     return index_status(settings, embedder.name, embedder.weights_sha256)
 
 
-def test_build_writes_a_fresh_index(settings_tmp: Settings, fake_embedder: FakeEmbedder,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_writes_a_fresh_index(
+    settings_tmp: Settings, fake_embedder: FakeEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _status(settings_tmp, fake_embedder) == "missing"
     index = build_index(settings_tmp, fake_embedder, show_progress=False)
     assert capsys.readouterr().err == ""
@@ -45,8 +46,9 @@ def test_build_writes_a_fresh_index(settings_tmp: Settings, fake_embedder: FakeE
     assert loaded.chunks == index.chunks
 
 
-def test_build_shows_progress_on_stderr(settings_tmp: Settings, fake_embedder: FakeEmbedder,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_shows_progress_on_stderr(
+    settings_tmp: Settings, fake_embedder: FakeEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
     build_index(settings_tmp, fake_embedder, show_progress=True)
     captured = capsys.readouterr()
     assert "Embedding passages" in captured.err and captured.out == ""
@@ -103,8 +105,9 @@ def test_open_index_loads_a_fresh_index_without_embedding_passages(
     assert np.array_equal(opened.vectors, built.vectors)
 
 
-def test_open_index_missing(settings_tmp: Settings, fake_embedder: FakeEmbedder,
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_open_index_missing(
+    settings_tmp: Settings, fake_embedder: FakeEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(IndexMissing):
         open_index(settings_tmp, fake_embedder, rebuild=False, show_progress=False)
     index = open_index(settings_tmp, fake_embedder, rebuild=True, show_progress=True)

@@ -76,9 +76,7 @@ def test_section_line_starts_point_at_their_headings(report: Report, source_line
         assert _no_emphasis(source_lines[section.line_start - 1]).strip() == section.title
 
 
-def test_recommendation_counts_match_the_check_marks_in_the_source(
-    report: Report, source_lines: list[str]
-) -> None:
+def test_recommendation_counts_match_the_check_marks_in_the_source(report: Report, source_lines: list[str]) -> None:
     ranges = _section_line_ranges(source_lines)
     counted = {
         label: sum(1 for line in source_lines[start:end] if line.lstrip().startswith("- ✓"))
@@ -131,12 +129,7 @@ def test_people_have_affiliations_and_speakers(report: Report) -> None:
 
 
 def _paragraphs_containing(report: Report, phrase: str) -> list[tuple[str, int, str]]:
-    return [
-        (s.label, p.number, p.text)
-        for s in report.sections
-        for p in s.paragraphs
-        if phrase in _fold(p.text)
-    ]
+    return [(s.label, p.number, p.text) for s in report.sections for p in s.paragraphs if phrase in _fold(p.text)]
 
 
 @pytest.mark.parametrize(
@@ -286,8 +279,11 @@ def test_chunk_line_ranges_point_at_their_text(report_text: str, report: Report,
 
 
 def test_paragraph_line_at_maps_offsets_to_source_lines(report: Report, source_lines: list[str]) -> None:
-    paragraph = next(p for p in report.section("Welcoming Remarks & Introductory addresses").paragraphs
-                     if "Mr. Lavrov stated" in p.text)
+    paragraph = next(
+        p
+        for p in report.section("Welcoming Remarks & Introductory addresses").paragraphs
+        if "Mr. Lavrov stated" in p.text
+    )
     offset = paragraph.text.index("Lavrov stated")
     assert "Lavrov stated" in source_lines[paragraph.line_at(offset) - 1]
     assert paragraph.line_at(0) == paragraph.line_start

@@ -17,39 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Running, free_port, text_of
 
 from assistant import cli
-from assistant.app import ALL_SECTIONS, access, build_app, check_port_free, launch
+from assistant.app import ALL_SECTIONS, access, check_port_free
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def text_of(message: dict[str, Any]) -> str:
-    content = message["content"]
-    if isinstance(content, list):
-        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return str(content)
-
-
-class Running:
-    """An app launched in this process on a free loopback port."""
-
-    def __init__(self, assistant: Assistant) -> None:
-        self.demo = build_app(assistant)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        launch(self.demo, "127.0.0.1", self.port, None, prevent_thread_lock=True, quiet=True)
-
-    def client(self) -> Any:
-        from gradio_client import Client
-
-        return Client(self.url, verbose=False, download_files=False)
 
 
 @pytest.fixture
