@@ -14,6 +14,7 @@ from .errors import AssistantError
 from .feedback import FLAGS, feedback_record
 from .followup import Turn
 from .formatting import escape, format_hit, format_notes
+from .questions import visible_text
 from .records import Answer, Hit
 
 ALL = "All sections"
@@ -47,7 +48,7 @@ class Conversation:
 
 
 def shown_question(message: str | None) -> str:
-    text = (message or "").strip()
+    text = visible_text(message)
     if len(text) > SHOWN_QUESTION_CHARS:
         text = text[:SHOWN_QUESTION_CHARS] + " …"
     return escape(text) or "(empty question)"

@@ -24,6 +24,10 @@ class IndexCorrupt(AssistantError):
     """Index files are unreadable, truncated or do not match their manifest."""
 
 
+class IndexUnwritable(AssistantError):
+    """The index could not be written (disk full, read-only folder); the previous one is untouched."""
+
+
 class IndexStale(AssistantError):
     """The index was built from another corpus, parser or model."""
 

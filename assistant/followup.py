@@ -29,9 +29,15 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2]
 
 
+# A question with more content words than this carries its own context, pronouns or not (a pasted
+# paragraph full of "they" and "it" is not a follow-up).
+MAX_FOLLOW_UP_WORDS = 8
+
+
 def is_follow_up(question: str) -> bool:
     """Leans on a pronoun or a connective ("and ...", "who said that?"), or is a bare word or two."""
-    return len(content_words(question)) <= 1 or bool(_ANAPHORA.search(question))
+    words = len(content_words(question))
+    return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and bool(_ANAPHORA.search(question)))
 
 
 def resolve(question: str, previous: Turn | None, names_section: bool) -> str:

@@ -10,12 +10,17 @@ from .errors import InvalidQuestion
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+def visible_text(text: str | None) -> str:
+    """``text`` with control characters (NUL, escapes, bells) removed and white space folded."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", str(text or "")))
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def clean_question(text: str | None, max_chars: int = 2000) -> str:
     """The question with control characters removed and white space folded, or InvalidQuestion."""
-    if text is None or not str(text).strip():
+    text = visible_text(text)
+    if not text:
         raise InvalidQuestion("Please type a question.", "For example: Who moderated Panel 3?")
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", str(text)))
-    text = re.sub(r"\s+", " ", text).strip()
     if len(text) > max_chars:
         raise InvalidQuestion(
             f"The question is {len(text):,} characters long; the limit is {max_chars:,}.",

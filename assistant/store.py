@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .errors import IndexCorrupt, IndexMissing, IndexStale, IndexUnwritable
 from .records import Chunk
 
 FORMAT_VERSION = 1
@@ -79,10 +79,13 @@ def save_index(index_dir: Path, index: Index) -> Path:
     """Write ``index`` as a new build and switch CURRENT to it; old builds are removed after."""
     import faiss
 
-    index_dir.mkdir(parents=True, exist_ok=True)
     build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     staging = index_dir / f".staging-{build.name}"
-    staging.mkdir()
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+    except OSError as error:
+        raise _unwritable(index_dir, error) from error
     try:
         with (staging / "chunks.jsonl").open("w", encoding="utf-8") as handle:
             for chunk in index.chunks:
@@ -95,6 +98,9 @@ def save_index(index_dir: Path, index: Index) -> Path:
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         os.replace(staging, build)
         _write_json_atomic(index_dir / "CURRENT", build.name + "\n")
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _unwritable(index_dir, error) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -103,6 +109,15 @@ def save_index(index_dir: Path, index: Index) -> Path:
         if old.is_dir() and old != build and old.name.startswith(("build-", ".staging-")):
             shutil.rmtree(old, ignore_errors=True)
     return build
+
+
+def _unwritable(index_dir: Path, error: OSError) -> IndexUnwritable:
+    return IndexUnwritable(
+        f"Could not write the index in {index_dir}: {error.strerror or error}. The previous index, if any, "
+        "is unchanged.",
+        "Free some disk space, or keep the index in a writable folder: "
+        "assistant --index-dir DIR build (or set ASSISTANT_INDEX_DIR).",
+    )
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any]:

@@ -92,3 +92,8 @@ def test_follow_up_rules():
     assert "(Panel 2)" in resolved and "procurement" in resolved
     standalone = "Which organisations developed the Children's Rights and Business Principles?"
     assert resolve(standalone, previous, names_section=False) == standalone
+    pasted = (
+        "They said it is important that the private sector sees the advantages in addressing THB "
+        "throughout its operations and supply chains"
+    )
+    assert not is_follow_up(pasted)  # a long question carries its own context, pronouns or not
