@@ -29,9 +29,9 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2]
 
 
-# A question with more content words than this carries its own context, pronouns or not (a pasted
-# paragraph full of "they" and "it" is not a follow-up).
-MAX_FOLLOW_UP_WORDS = 8
+# A question with more content words than this carries its own context, pronouns or not: "Why did
+# Ambassador Jarbussynova say ...?" or a pasted paragraph full of "they" and "it" is not a follow-up.
+MAX_FOLLOW_UP_WORDS = 5
 
 
 def is_follow_up(question: str) -> bool:
