@@ -63,7 +63,8 @@ def read_text(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise BadDocument(path, f"is not UTF-8 text ({error.reason} at byte {error.start}).", "Save it as UTF-8.") from error
+        reason = f"is not UTF-8 text ({error.reason} at byte {error.start})."
+        raise BadDocument(path, reason, "Save it as UTF-8.") from error
     if not text.strip():
         raise BadDocument(path, "is empty.")
     return text

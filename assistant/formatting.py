@@ -31,11 +31,12 @@ def highlighted(hit: Hit) -> str:
 
 def format_hit(hit: Hit) -> str:
     chunk = hit.chunk
-    where = (
-        f"lines {chunk.line_start}–{chunk.line_end}"
-        if chunk.line_end != chunk.line_start
-        else f"line {chunk.line_start}"
-    )
+    if chunk.page is not None:
+        where = chunk.pages
+    elif chunk.line_end != chunk.line_start:
+        where = f"lines {chunk.line_start}–{chunk.line_end}"
+    else:
+        where = f"line {chunk.line_start}"
     return (
         f"**[{hit.rank}] {escape(hit.citation)}**  \n*{escape(chunk.section_title)}* · {where}\n\n> {highlighted(hit)}"
     )

@@ -11,6 +11,7 @@ a page break are joined again and words hyphenated across lines are mended.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -226,7 +227,7 @@ def _items(paragraphs: list[_Text]) -> list[Paragraph]:
     counters = {"paragraph": 0, "recommendation": 0}
     for text in paragraphs:
         cuts = [0] + [m.start() + 1 for m in re.finditer(r"\n", text.text)] + [len(text.text) + 1]
-        for start, end in zip(cuts, cuts[1:], strict=False):
+        for start, end in itertools.pairwise(cuts):
             piece = text.text[start : end - 1]
             marker = LIST_ITEM.match(piece)
             kind = "recommendation" if marker else "paragraph"

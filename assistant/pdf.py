@@ -14,6 +14,7 @@ paragraphs cut by a page break.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -86,7 +87,7 @@ def _normalise(text: str) -> str:
 
 def _drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Remove page numbers, and lines repeated at the top or bottom of at least half the pages."""
-    edges = Counter()
+    edges: Counter[str] = Counter()
     for lines in pages:
         edges.update({_normalise(line.text) for line in lines[:2] + lines[-2:]})
     repeated = {key for key, count in edges.items() if count >= max(2, len(pages) / 2)}
@@ -105,7 +106,7 @@ def _drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
 
 def _mark_headings(lines: list[_Line]) -> None:
     """Larger-than-body lines, and short all-bold lines in a non-bold body, become headings."""
-    weights = Counter()
+    weights: Counter[tuple[float, bool]] = Counter()
     for line in lines:
         weights[(round(line.size * 2) / 2, line.bold)] += len(line.text)
     if not weights:
@@ -131,7 +132,7 @@ def _line_gap(lines: list[_Line]) -> float:
     """The usual distance between two body lines of a paragraph."""
     gaps = [
         a.y - b.y
-        for a, b in zip(lines, lines[1:], strict=False)
+        for a, b in itertools.pairwise(lines)
         if a.page == b.page and not a.heading and not b.heading and 0 < a.y - b.y < 3 * a.size
     ]
     return statistics.median(gaps) if gaps else 14.0

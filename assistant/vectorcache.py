@@ -51,7 +51,7 @@ class VectorCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f".{key}.{uuid.uuid4().hex}.npz"
         with temporary.open("wb") as handle:
-            np.savez(handle, **{name: array.astype(np.float32) for name, array in arrays.items()})
+            np.savez(handle, **{name: array.astype(np.float32) for name, array in arrays.items()})  # type: ignore[arg-type]
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self._path(key))
