@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import uuid
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,7 @@ class VectorCache:
         try:
             with np.load(path, allow_pickle=False) as stored:
                 arrays = {name: np.asarray(stored[name], dtype=np.float32) for name in rows}
-        except (OSError, ValueError, KeyError, EOFError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
         for name, array in arrays.items():
             if array.ndim != 2 or array.shape[0] != rows[name] or array.shape[1] != dimensions[name]:
