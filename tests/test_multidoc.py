@@ -91,9 +91,7 @@ def test_document_filter(multi: tuple[Settings, Assistant]) -> None:
 
 def test_json_names_document_and_page(multi: tuple[Settings, Assistant]) -> None:
     _, assistant = multi
-    passage = assistant.ask("Does a zebrafish audit visit the recruitment agents as well as the factory?").to_json()[
-        "passages"
-    ][0]
+    passage = assistant.ask(ZEBRAFISH).to_json()["passages"][0]
     assert passage["document"] == "Supply chain guidance" and passage["page"] == 1
 
 
