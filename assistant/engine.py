@@ -10,9 +10,10 @@ import numpy as np
 from . import multilingual
 from .config import Settings, load_settings
 from .embedding import Embedder
+from .errors import UnknownDocument
 from .evidence import SentenceIndex
 from .followup import Turn, resolve
-from .indexing import open_index
+from .indexing import open_index, rejected_messages
 from .lexical import tokenize
 from .questions import clean_question, is_english
 from .records import Answer, Chunk, Hit
@@ -20,6 +21,7 @@ from .retrieval import RankingWeights, Retriever, Scored
 from .store import Index
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
+NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
 
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, amounts
@@ -92,18 +94,56 @@ class Assistant:
     def section_labels(self) -> list[str]:
         return list(dict.fromkeys(c.section_label for c in self.index.chunks))
 
+    @property
+    def document_titles(self) -> list[str]:
+        """The indexed documents' short titles, in corpus order (for a document filter)."""
+        return list(dict.fromkeys(c.doc_title or c.doc for c in self.index.chunks))
+
+    @property
+    def names_documents(self) -> bool:
+        """Several documents are indexed: citations then name the document."""
+        return len({c.doc for c in self.index.chunks}) > 1
+
+    @property
+    def rejected_documents(self) -> list[str]:
+        """One line per corpus file left out of the index, naming it and saying why."""
+        return rejected_messages(self.index.manifest)
+
+    def document_ids(self, names: list[str]) -> frozenset[str]:
+        """Document ids for names given as short title, full title, file name or id (any case)."""
+        known: dict[str, str] = {}
+        for item in self.index.manifest.get("documents", []):
+            for name in (item.get("id"), item.get("title"), item.get("full_title"), item.get("file")):
+                if name:
+                    known[str(name).casefold()] = item["id"]
+        for chunk in self.index.chunks:
+            known.setdefault(chunk.doc.casefold(), chunk.doc)
+            if chunk.doc_title:
+                known.setdefault(chunk.doc_title.casefold(), chunk.doc)
+        ids = set()
+        for name in names:
+            if name.strip().casefold() not in known:
+                choices = "; ".join(self.document_titles)
+                raise UnknownDocument(f"No indexed document is called {name!r}.", f"Documents: {choices}.")
+            ids.add(known[name.strip().casefold()])
+        return frozenset(ids)
+
     def ask(
         self,
         question: str,
         *,
         k: int | None = None,
         sections: list[str] | None = None,
+        documents: list[str] | None = None,
         previous: Turn | None = None,
     ) -> Answer:
         """Top ``k`` passages for ``question``; raises InvalidQuestion for empty or overlong input.
 
+        ``sections`` (labels) and ``documents`` (titles, file names or ids; UnknownDocument when
+        one is not indexed) restrict the search; by default it covers every document.
         ``previous`` is the last turn of a conversation: a follow-up is searched with its context.
         """
+        only_documents = self.document_ids(documents) if documents else None
         asked = clean_question(question, self.settings.max_question_chars)
         text = resolve(asked, previous, names_section=bool(self.retriever.intent(asked).sections))
         k = min(max(1, k or self.settings.top_k), 50)
@@ -119,8 +159,14 @@ class Assistant:
                 notes.append(multilingual.MISSING_NOTE)
             query_vector = self.embedder.encode([self.retriever.dense_query(text)])[0]
         scored, _intent = self.retriever.rank(
-            text, query_vector=query_vector, dense=dense, only_sections=only, limit=max(k, 10)
+            text,
+            query_vector=query_vector,
+            dense=dense,
+            only_sections=only,
+            only_documents=only_documents,
+            limit=max(k, 10),
         )
+        names_document = self.names_documents
         query_tokens = set(tokenize(text))
         hits = [
             Hit(
@@ -128,13 +174,14 @@ class Assistant:
                 score=s.score,
                 rank=rank,
                 evidence=self.sentences.best(s.position, query_vector, query_tokens),
+                names_document=names_document,
             )
             for rank, s in enumerate(scored[:k], start=1)
         ]
         reasons = self.abstain_rule.reasons(text, scored, self.index.chunks, multilingual=dense is not None)
         abstained = bool(reasons)
         if abstained:
-            notes.insert(0, NOT_ADDRESSED)
+            notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)

@@ -38,3 +38,7 @@ class ModelUnavailable(AssistantError):
 
 class CorpusError(AssistantError):
     """The corpus folder is missing, empty or unreadable."""
+
+
+class UnknownDocument(AssistantError):
+    """A document filter names no indexed document."""

@@ -17,7 +17,9 @@ def escape(text: str) -> str:
 
 
 def line_range(chunk: Chunk) -> str:
-    """Where the passage is in the source file: ``line 12`` or ``lines 12–14``."""
+    """Where the passage is in the source: ``p. 3`` for a PDF, else ``line 12`` or ``lines 12–14``."""
+    if chunk.page is not None:
+        return chunk.pages
     if chunk.line_end == chunk.line_start:
         return f"line {chunk.line_start}"
     return f"lines {chunk.line_start}–{chunk.line_end}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -13,31 +14,75 @@ from .acronyms import find_acronyms, find_implicit_acronyms
 from .chunking import chunk_report
 from .config import PARSER_VERSION, Settings
 from .corpus import corpus_hash, load_documents
+from .documents import BadDocument, ParsedDocument, parse_document
 from .embedding import Embedder
-from .errors import IndexMissing, IndexStale
+from .errors import CorpusError, IndexMissing, IndexStale
 from .records import Chunk
-from .report import parse_report
 from .sentences import sentence_spans
 from .store import Index, check_fresh, load_index, read_manifest, save_index
+from .vectorcache import VectorCache, cache_key
 
 
-def parse_corpus(settings: Settings) -> tuple[list[Chunk], dict[str, str]]:
-    """Chunks of every document, and the acronyms the documents define."""
-    chunks: list[Chunk] = []
-    acronyms: dict[str, str] = {}
+@dataclass
+class ParsedCorpus:
+    """What the corpus folder yields: chunks of every readable document, and the refused files."""
+
+    chunks: list[Chunk]
+    acronyms: dict[str, str]
+    documents: list[dict[str, Any]]  # per document: id, title, file, strategy, pages, chunks
+    rejected: list[dict[str, str]]  # per refused file: file, reason
+    chunks_by_doc: dict[str, list[Chunk]] = field(default_factory=dict)
+
+
+def _unique_titles(parsed: list[ParsedDocument]) -> list[str]:
+    """Each document's short title; two documents with the same one are told apart by file name."""
+    titles = [p.document.short_title for p in parsed]
+    return [t if titles.count(t) == 1 else f"{t} ({p.document.path.name})" for t, p in zip(titles, parsed, strict=True)]
+
+
+def parse_corpus(settings: Settings) -> ParsedCorpus:
+    """Parse every document; a file that cannot be indexed is refused with its reason, not fatal."""
+    parsed: list[ParsedDocument] = []
+    rejected: list[dict[str, str]] = []
     for document in load_documents(settings.corpus_dir):
-        report = parse_report(document.text)
+        try:
+            parsed.append(parse_document(document, settings.max_document_bytes))
+        except BadDocument as bad:
+            rejected.append({"file": bad.path.name, "reason": str(bad)})
+    if not parsed:
+        reasons = " ".join(item["reason"] for item in rejected)
+        raise CorpusError(f"No document in {settings.corpus_dir} could be indexed. {reasons}", "Fix or replace them.")
+    corpus = ParsedCorpus([], {}, [], rejected)
+    for item, title in zip(parsed, _unique_titles(parsed), strict=True):
+        report = item.report
         paragraphs = [p.text for s in report.sections for p in s.paragraphs]
         defined = find_acronyms("\n".join(paragraphs))
-        acronyms.update({**find_implicit_acronyms(paragraphs, defined), **defined})
-        chunks.extend(chunk_report(report, document.id, settings.chunk_max_chars))
-    return chunks, acronyms
+        corpus.acronyms.update({**find_implicit_acronyms(paragraphs, defined), **defined})
+        chunks = chunk_report(
+            report, item.document.id, settings.chunk_max_chars, title=title, page_starts=item.page_starts
+        )
+        corpus.chunks.extend(chunks)
+        corpus.chunks_by_doc[item.document.id] = chunks
+        corpus.documents.append(
+            {
+                "id": item.document.id,
+                "title": title,
+                "full_title": item.document.title,
+                "file": item.document.path.name,
+                "strategy": item.strategy,
+                "pages": item.page_count,
+                "chunks": len(chunks),
+                **{k: item.document.meta[k] for k in ("organisation", "date") if k in item.document.meta},
+            }
+        )
+    return corpus
 
 
 def identity(settings: Settings, embedder_name: str, weights_sha256: str) -> dict[str, Any]:
     """What an index must have been built from to be served."""
     return {
-        "corpus_sha256": corpus_hash(settings.corpus_dir),
+        "corpus_sha256": corpus_hash(settings.corpus_dir, settings.max_document_bytes),
+        "max_document_mb": settings.max_document_mb,
         "parser_version": PARSER_VERSION,
         "model": embedder_name,
         "model_sha256": weights_sha256,
@@ -45,7 +90,9 @@ def identity(settings: Settings, embedder_name: str, weights_sha256: str) -> dic
     }
 
 
-def _encode_with_progress(embedder: Embedder, texts: list[str], label: str, show: bool) -> np.ndarray:
+def _encode_with_progress(
+    embedder: Embedder, texts: list[str], label: str, show: bool, dimension: int
+) -> np.ndarray:
     batches = [texts[i : i + 64] for i in range(0, len(texts), 64)]
     parts = []
     for number, batch in enumerate(batches, start=1):
@@ -55,34 +102,89 @@ def _encode_with_progress(embedder: Embedder, texts: list[str], label: str, show
             print(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {number}/{len(batches)}", end="", file=sys.stderr)
     if show:
         print(file=sys.stderr)
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dimension), dtype=np.float32)
+
+
+def _texts(chunks: list[Chunk], with_multilingual: bool) -> dict[str, list[str]]:
+    """What is embedded for these chunks, by array name."""
+    texts = {
+        "passages": [c.embed_text for c in chunks],
+        "sentences": [c.text[s:e] for c in chunks for s, e in sentence_spans(c.text)],
+    }
+    if with_multilingual:
+        texts["multilingual"] = [c.text for c in chunks]
+    return texts
+
+
+def _embed(
+    corpus: ParsedCorpus, settings: Settings, embedder: Embedder, show: bool
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Vectors of every chunk, reusing the cached vectors of unchanged documents.
+
+    Returns the arrays ("passages", "sentences", maybe "multilingual") in chunk order, and the
+    ids of the documents whose vectors were reused.
+    """
+    with_multilingual = multilingual.available()
+    models = [embedder.name, embedder.weights_sha256, multilingual.NAME if with_multilingual else None]
+    cache = VectorCache(settings.index_dir / "cache")
+    dimensions = {"passages": embedder.dimension, "sentences": embedder.dimension}
+    if with_multilingual:
+        dimensions["multilingual"] = multilingual.MultilingualEmbedder.dimension
+    found: dict[str, dict[str, np.ndarray]] = {}
+    keys: dict[str, str] = {}
+    missing: dict[str, dict[str, list[str]]] = {}
+    for doc, chunks in corpus.chunks_by_doc.items():
+        texts = _texts(chunks, with_multilingual)
+        keys[doc] = cache_key(models, texts)
+        cached = cache.get(keys[doc], {name: len(t) for name, t in texts.items()}, dimensions)
+        if cached is None:
+            missing[doc] = texts
+        else:
+            found[doc] = cached
+    if missing:
+        labels = {"passages": "Embedding passages", "sentences": "Embedding sentences"}
+        encoders: dict[str, Embedder] = {"passages": embedder, "sentences": embedder}
+        if with_multilingual:
+            translator = multilingual.load(settings.torch_threads)
+            if translator is not None:
+                encoders["multilingual"] = translator
+                labels["multilingual"] = "Embedding passages (multilingual)"
+        for name, encoder in encoders.items():
+            flat = [text for texts in missing.values() for text in texts[name]]
+            vectors = _encode_with_progress(encoder, flat, labels[name], show, dimensions[name])
+            offset = 0
+            for doc, texts in missing.items():
+                found.setdefault(doc, {})[name] = vectors[offset : offset + len(texts[name])]
+                offset += len(texts[name])
+        for doc in missing:
+            cache.put(keys[doc], found[doc])
+    cache.keep_only(set(keys.values()))
+    order = list(corpus.chunks_by_doc)
+    arrays = {name: np.vstack([found[doc][name] for doc in order]) for name in dimensions}
+    return arrays, [doc for doc in order if doc not in missing]
 
 
 def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool = True) -> Index:
-    """Parse, chunk, embed and save; returns the new live index."""
+    """Parse, chunk, embed (only what changed) and save; returns the new live index."""
     started = time.perf_counter()
-    chunks, acronyms = parse_corpus(settings)
+    corpus = parse_corpus(settings)
+    chunks = corpus.chunks
     parsed = time.perf_counter()
-    vectors = _encode_with_progress(embedder, [c.embed_text for c in chunks], "Embedding passages", show_progress)
-    spans = [sentence_spans(c.text) for c in chunks]
-    sentences = [c.text[s:e] for c, chunk_spans in zip(chunks, spans, strict=True) for s, e in chunk_spans]
-    sentence_vectors = _encode_with_progress(embedder, sentences, "Embedding sentences", show_progress)
-    extra = {"sentences": sentence_vectors}
-    translator = multilingual.load(settings.torch_threads)
-    if translator is not None:
-        extra["multilingual"] = _encode_with_progress(
-            translator, [c.text for c in chunks], "Embedding passages (multilingual)", show_progress
-        )
+    arrays, reused = _embed(corpus, settings, embedder, show_progress)
+    vectors = arrays.pop("passages")
     embedded = time.perf_counter()
     manifest = {
         **identity(settings, embedder.name, embedder.weights_sha256),
         "dimension": int(vectors.shape[1]),
         "count": len(chunks),
-        "acronyms": acronyms,
-        "sentence_counts": [len(chunk_spans) for chunk_spans in spans],
+        "acronyms": corpus.acronyms,
+        "sentence_counts": [len(sentence_spans(c.text)) for c in chunks],
+        "documents": corpus.documents,
+        "rejected": corpus.rejected,
+        "reused_documents": reused,
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    index = Index(chunks, vectors, manifest, extra)
+    index = Index(chunks, vectors, manifest, arrays)
     save_index(settings.index_dir, index)
     written = time.perf_counter()
     index.manifest["timings"] = {
@@ -91,6 +193,11 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "write_s": written - embedded,
     }
     return index
+
+
+def rejected_messages(manifest: dict[str, Any]) -> list[str]:
+    """One line per corpus file the index left out, naming it and saying why."""
+    return [f"Skipped {item['reason']}" for item in manifest.get("rejected", [])]
 
 
 def index_status(settings: Settings, embedder_name: str, weights_sha256: str) -> str:
@@ -115,7 +222,11 @@ def open_index(settings: Settings, embedder: Embedder, *, rebuild: bool = True, 
             raise IndexStale(f"The index in {settings.index_dir} is stale (corpus, parser or model changed).", hint)
         if show_progress:
             print(f"Index {status} in {settings.index_dir}: building it now.", file=sys.stderr)
-        return build_index(settings, embedder, show_progress=show_progress)
-    index = load_index(settings.index_dir)
-    check_fresh(index.manifest, identity(settings, embedder.name, embedder.weights_sha256))
+        index = build_index(settings, embedder, show_progress=show_progress)
+    else:
+        index = load_index(settings.index_dir)
+        check_fresh(index.manifest, identity(settings, embedder.name, embedder.weights_sha256))
+    if show_progress:
+        for message in rejected_messages(index.manifest):
+            print(f"Warning: {message}", file=sys.stderr)
     return index

@@ -9,11 +9,11 @@ the same files when it was opened.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from .config import Settings
 from .corpus import load_documents
 from .records import Chunk
-from .report import Person, parse_report
+from .report import Person
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,22 @@ def build_outline(
     return Outline(tuple(sections), documents, {c.id: c for c in chunks})
 
 
-def load_outline(chunks: list[Chunk], corpus_dir: Path) -> Outline:
-    """The outline of an opened index, with people and metadata read from ``corpus_dir``."""
+def load_outline(chunks: list[Chunk], settings: Settings) -> Outline:
+    """The outline of an opened index, with people and metadata read from the corpus folder."""
+    from .documents import BadDocument, parse_document
+
     people: dict[tuple[str, str], tuple[Person, ...]] = {}
     documents: dict[str, dict[str, str]] = {}
-    for document in load_documents(corpus_dir):
-        documents[document.id] = dict(document.meta)
-        for section in parse_report(document.text).sections:
+    indexed = {c.doc for c in chunks}
+    for document in load_documents(settings.corpus_dir):
+        if document.id not in indexed:
+            continue
+        documents[document.id] = {"title": document.title, **document.meta}
+        try:
+            parsed = parse_document(document, settings.max_document_bytes)
+        except BadDocument:
+            continue  # refused at build too: it has no chunks
+        for section in parsed.report.sections:
             if section.people:
                 people[(document.id, section.label)] = tuple(section.people)
     return build_outline(chunks, people, documents)

@@ -1,4 +1,4 @@
-"""Typed records passed between modules: a chunk of the report, a ranked hit, an answer."""
+"""Typed records passed between modules: a chunk of a document, a ranked hit, an answer."""
 
 from __future__ import annotations
 
@@ -20,15 +20,33 @@ class Chunk:
     part: int  # 1-based part of a paragraph split for length
     parts: int
     text: str  # what is shown and quoted
-    line_start: int  # 1-based, inclusive, in the corpus file
+    line_start: int  # 1-based, inclusive, in the corpus file (for a PDF: in its extracted text)
     line_end: int
+    doc_title: str = ""  # the document's short title, unique in the index: "OSCE 2017 PPP report"
+    page: int | None = None  # PDF page of the passage's first line (1-based); None for text files
+    page_end: int | None = None  # page of its last line
+
+    @property
+    def pages(self) -> str:
+        """``p. 14``, ``pp. 14–15``, or "" for a text file."""
+        if self.page is None:
+            return ""
+        if self.page_end is None or self.page_end == self.page:
+            return f"p. {self.page}"
+        return f"pp. {self.page}–{self.page_end}"
 
     @property
     def citation(self) -> str:
-        """``Panel 3, ¶12`` or ``Panel 2, Recommendation 4``."""
+        """Inside its document: ``Panel 3, ¶12``, ``Panel 2, Recommendation 4``, ``2.1 Indicators, ¶3, p. 14``."""
         where = f"Recommendation {self.number}" if self.kind == "recommendation" else f"¶{self.number}"
         part = f" (part {self.part} of {self.parts})" if self.parts > 1 else ""
-        return f"{self.section_label}, {where}{part}"
+        page = f", {self.pages}" if self.page is not None else ""
+        return f"{self.section_label}, {where}{part}{page}"
+
+    @property
+    def full_citation(self) -> str:
+        """Naming the document too: ``OSCE 2017 PPP report, Panel 3, ¶12``."""
+        return f"{self.doc_title}, {self.citation}" if self.doc_title else self.citation
 
     @property
     def embed_text(self) -> str:
@@ -52,10 +70,13 @@ class Hit:
     score: float
     rank: int
     evidence: tuple[tuple[int, int], ...] = ()  # character spans in chunk.text
+    # Set when the index holds several documents: the citation must then say which one, since
+    # two documents may both have a "Section 1". A one-document index keeps the short form.
+    names_document: bool = False
 
     @property
     def citation(self) -> str:
-        return self.chunk.citation
+        return self.chunk.full_citation if self.names_document else self.chunk.citation
 
 
 @dataclass(frozen=True)
@@ -77,7 +98,9 @@ class Answer:
                 {
                     "text": hit.chunk.text,
                     "citation": hit.citation,
+                    "document": hit.chunk.doc_title or hit.chunk.doc,
                     "section": hit.chunk.section_title,
+                    "page": hit.chunk.page,
                     "score": round(hit.score, 4),
                     "lines": [hit.chunk.line_start, hit.chunk.line_end],
                 }

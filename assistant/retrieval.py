@@ -55,6 +55,7 @@ class Retriever:
         self.lexical = LexicalIndex([c.embed_text for c in self.chunks], index.manifest.get("acronyms", {}))
         self.sections = SectionMatcher([c.section_label for c in self.chunks])
         self._labels = np.array([c.section_label for c in self.chunks])
+        self._docs = np.array([c.doc for c in self.chunks])
         self._is_recommendation = np.array([c.kind == "recommendation" for c in self.chunks])
         sentences = index.extra_vectors.get("sentences")
         owners = [np.arange(len(self.chunks))]
@@ -92,11 +93,13 @@ class Retriever:
         query_vector: np.ndarray | None = None,
         dense: np.ndarray | None = None,
         only_sections: frozenset[str] | None = None,
+        only_documents: frozenset[str] | None = None,
         limit: int = 10,
     ) -> tuple[list[Scored], QueryIntent]:
         """The best ``limit`` chunks for ``question``, best first.
 
         ``dense`` replaces the MiniLM scores (one per chunk), e.g. by multilingual ones.
+        ``only_sections`` (labels) and ``only_documents`` (document ids) restrict the search.
         """
         weights = self.weights
         intent = self.intent(question)
@@ -121,6 +124,8 @@ class Retriever:
             fused = fused + boost * self._is_recommendation
         if only_sections:
             fused = np.where(np.isin(self._labels, list(only_sections)), fused, -np.inf)
+        if only_documents:
+            fused = np.where(np.isin(self._docs, list(only_documents)), fused, -np.inf)
         order = np.argsort(-fused, kind="stable")[:limit]
         return [
             Scored(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if np.isfinite(fused[i])

@@ -100,6 +100,7 @@ def save_index(index_dir: Path, index: Index) -> Path:
         _write_json_atomic(index_dir / "CURRENT", build.name + "\n")
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(build, ignore_errors=True)  # CURRENT was not switched to it
         raise _unwritable(index_dir, error) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

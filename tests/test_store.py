@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from assistant import store
-from assistant.errors import IndexCorrupt, IndexMissing, IndexStale
+from assistant.errors import IndexCorrupt, IndexMissing, IndexStale, IndexUnwritable
 from assistant.records import Chunk
 from assistant.store import Index, current_build, load_index, read_manifest, save_index
 
@@ -220,9 +220,11 @@ def test_save_interrupted_before_switching_keeps_serving_the_previous_index(
         raise OSError("no space left on device")
 
     monkeypatch.setattr(store, "_write_json_atomic", broken_pointer)
-    with pytest.raises(OSError):
+    before = _build_dirs(index_dir)
+    with pytest.raises(IndexUnwritable, match="no space left on device"):
         save_index(index_dir, _index(seed=2))
     _assert_previous_index_intact(index_dir, previous)
+    assert _build_dirs(index_dir) == before  # the unswitched build is not left behind
     monkeypatch.undo()
     # The next successful save cleans up whatever the interrupted one left.
     latest = save_index(index_dir, _index(count=2, seed=3))

@@ -30,7 +30,7 @@ REPORT_REFERENCE = (
 
 @pytest.fixture
 def outline(fake_assistant):
-    return load_outline(fake_assistant.index.chunks, fake_assistant.settings.corpus_dir)
+    return load_outline(fake_assistant.index.chunks, fake_assistant.settings)
 
 
 class _Elements(HTMLParser):
@@ -244,6 +244,6 @@ def test_prepared_questions_are_answered_from_their_own_section(real_assistant):
 
 
 def test_outline_counts_match_the_index(fake_assistant, outline):
-    chunks, _ = parse_corpus(fake_assistant.settings)
+    chunks = parse_corpus(fake_assistant.settings).chunks
     firsts = [c for c in chunks if c.part == 1]
     assert sum(len(s.paragraphs) + len(s.recommendations) for s in outline.sections) == len(firsts)
