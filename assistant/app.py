@@ -19,19 +19,18 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 import gradio as gr  # this module is the web page; it is imported only to serve it
 
 from .browser import passage_choices, render_outline
-from .chat import ALL, Conversation, flag, respond
+from .chat import ALL, ALL_DOCUMENTS, Conversation, flag, respond
 from .config import Settings, load_settings
 from .engine import Assistant
 from .errors import AssistantError
 from .feedback import FLAGS, append_feedback
-from .formatting import OPEN_HINT
+from .formatting import OPEN_HINT, escape
 from .handout import write_handout
 from .outline import Outline, load_outline
 from .prepared import PREPARED
 from .viewer import render_view, source_view
 
 ALL_SECTIONS = ALL
-TITLE = "The Public-Private Partnership in the Fight Against Human Trafficking (OSCE, Moscow, 2017)"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 CSS = """
@@ -61,6 +60,19 @@ body.projector .src-context { opacity: 1; color: #333; }
 PROJECTOR_JS = "(on) => { document.body.classList.toggle('projector', !!on); return on; }"
 
 
+INTRO = "Every answer is a passage quoted from the report, with its citation (section and paragraph or recommendation)."
+
+
+def heading(outline: Outline) -> str:
+    """The page title: the report's own title, or how many documents are indexed."""
+    titles = [meta.get("title", doc) for doc, meta in outline.documents.items()]
+    if len(titles) == 1:
+        meta = next(iter(outline.documents.values()))
+        where = ", ".join(part for part in (meta.get("organiser_short"), meta.get("place"), meta.get("date")) if part)
+        return f"Ask the report: {titles[0]}" + (f" ({where})" if where else "")
+    return f"Ask {len(titles)} documents: " + "; ".join(titles)
+
+
 def _viewer_outputs(
     outline: Outline, chunk_id: str | None, evidence: tuple[tuple[int, int], ...] = ()
 ) -> tuple[str, str]:
@@ -73,14 +85,22 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
     settings = settings or assistant.settings
     outline = outline or load_outline(assistant.index.chunks, settings)
     sections = [ALL, *assistant.section_labels]
+    documents = [ALL_DOCUMENTS, *assistant.document_titles]
 
     with gr.Blocks(title="PPP report assistant", analytics_enabled=False) as demo:
-        gr.Markdown(
-            f"### Ask the report: {TITLE}\n"
-            "Every answer is a passage quoted from the report, with its citation (section and paragraph or "
-            f"recommendation). {OPEN_HINT}"
-        )
+        gr.Markdown(f"### {heading(outline)}\n{INTRO} {OPEN_HINT}")
+        if assistant.rejected_documents:
+            lines = "\n".join(f"- {escape(line)}" for line in assistant.rejected_documents)
+            gr.Markdown(f"**Not indexed (fix the file, then run `assistant build`):**\n{lines}", elem_id="rejected")
         with gr.Row(equal_height=True):
+            document = gr.Dropdown(
+                choices=documents,
+                value=ALL_DOCUMENTS,
+                label="Document",
+                scale=3,
+                elem_id="document",
+                visible=assistant.names_documents,
+            )
             section = gr.Dropdown(choices=sections, value=ALL, label="Search in", scale=3, elem_id="section")
             projector = gr.Checkbox(label="Projector mode (large type, high contrast)", scale=2, elem_id="projector")
         conversation = gr.State(None)
@@ -131,9 +151,13 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
                 gr.HTML(render_outline(outline), elem_id="outline")
 
         def ask(
-            message: str, history: list[dict[str, Any]], chosen: str, state: Conversation | None
+            message: str,
+            history: list[dict[str, Any]],
+            chosen: str,
+            state: Conversation | None,
+            in_document: str | None = None,
         ) -> tuple[list[dict[str, Any]], str, Conversation]:
-            return respond(message, history, chosen, state, assistant)
+            return respond(message, history, chosen, state, assistant, in_document)
 
         def open_message(state: Conversation | None, event: gr.SelectData) -> tuple[str, str, Any]:
             index = event.index if isinstance(event.index, int) else None
@@ -178,14 +202,14 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         gr.on(
             triggers=[question.submit, send.click],
             fn=ask,
-            inputs=[question, chat, section, conversation],
+            inputs=[question, chat, section, conversation, document],
             outputs=asked,
             api_name="ask",
         )
         for button, text in prepared:
             button.click(
-                lambda history, chosen, state, text=text: ask(text, history, chosen, state),
-                inputs=[chat, section, conversation],
+                lambda history, chosen, state, in_document, text=text: ask(text, history, chosen, state, in_document),
+                inputs=[chat, section, conversation, document],
                 outputs=asked,
                 api_visibility="private",
             )

@@ -18,6 +18,7 @@ from .questions import visible_text
 from .records import Answer, Hit
 
 ALL = "All sections"
+ALL_DOCUMENTS = "All documents"
 MAX_ANSWERS = 200  # a tab keeps this many answers for handouts and feedback
 SHOWN_QUESTION_CHARS = 500
 
@@ -60,17 +61,21 @@ def respond(
     section: str | None,
     conversation: Conversation | None,
     assistant: Assistant,
+    document: str | None = None,
 ) -> tuple[list[dict[str, Any]], str, Conversation]:
     """Append the question and its cited passages to the chat; a bad question gets a clear reply.
+
+    ``section`` and ``document`` narrow the search (``ALL`` or None: everything).
 
     Returns the new chat, an empty question box and the updated conversation.
     """
     history = list(history or [])
     conversation = conversation or Conversation()
     sections = [section] if section and section != ALL else None
+    documents = [document] if document and document != ALL_DOCUMENTS else None
     history.append({"role": "user", "content": shown_question(message)})
     try:
-        answer = assistant.ask(message or "", sections=sections, previous=conversation.previous)
+        answer = assistant.ask(message or "", sections=sections, documents=documents, previous=conversation.previous)
     except AssistantError as error:
         history.append({"role": "assistant", "content": f"⚠️ {escape(str(error))}"})
         return history, "", conversation

@@ -205,3 +205,39 @@ def test_cli_add_refuses_bad_files(
     assert cli.main(["add", str(path), "--title", "T"]) == 1
     assert message in capsys.readouterr().err
     assert not (settings_tmp.corpus_dir / name).exists()
+
+
+# --- the app over several documents -------------------------------------------------------------
+
+
+def test_app_filters_by_document_and_names_it_in_citations(multi: tuple[Settings, Assistant]) -> None:
+    from assistant.chat import ALL, ALL_DOCUMENTS, respond
+
+    _, assistant = multi
+    history, _, conversation = respond(ZEBRAFISH, [], ALL, None, assistant, "Supply chain guidance")
+    hits = conversation.answers[0].hits
+    assert hits and all(h.chunk.doc_title == "Supply chain guidance" for h in hits)
+    assert history[1]["content"].startswith("**[1] Supply chain guidance, ")
+    assert ", p. " in history[1]["content"].split("\n")[0] or ", pp. " in history[1]["content"].split("\n")[0]
+    _, _, everywhere = respond("Who moderated Panel 3?", [], ALL, None, assistant, ALL_DOCUMENTS)
+    assert everywhere.answers[0].hits[0].citation == f"{REPORT}, Panel 3, ¶1"
+
+
+def test_app_page_lists_refused_files_and_offers_the_document_filter(multi: tuple[Settings, Assistant]) -> None:
+    from conftest import Running, text_of
+
+    _, assistant = multi
+    running = Running(assistant)
+    try:
+        config = running.demo.config
+        dropdown = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "document")
+        assert dropdown["props"]["visible"] is True
+        assert [choice[0] for choice in dropdown["props"]["choices"]][1:] == assistant.document_titles
+        rejected = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "rejected")
+        for name in ("empty.txt", "photo.txt", "broken.pdf", "huge.md"):
+            assert name in rejected["props"]["value"]
+        history, _ = running.client().predict(NARWHAL, [], "All sections", None, "Trainer's guide", api_name="/ask")
+        first = next(text_of(m) for m in history[1:] if text_of(m).startswith("**[1]"))
+        assert first.startswith("**[1] Trainer's guide, ")
+    finally:
+        running.demo.close()

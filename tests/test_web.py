@@ -185,7 +185,7 @@ def test_no_outbound_connection_beyond_loopback(fake_assistant: Assistant, monke
     try:  # plain HTTP, as a browser does: gradio_client itself phones home
         with urllib.request.urlopen(running.url, timeout=10) as response:
             assert response.status == 200
-        history = call_api(running.url, "ask", ["Who moderated Panel 3?", [], ALL_SECTIONS])[0]
+        history = call_api(running.url, "ask", ["Who moderated Panel 3?", [], ALL_SECTIONS, "All documents"])[0]
         assert "Panel 3, ¶1" in text_of(history[1])
         html = call_api(running.url, "open_passage", [fake_assistant.index.chunks[3].id])[0]
         assert "src-cited" in html
