@@ -43,6 +43,7 @@ CSS = """
 .src-cited { border-left: 6px solid #d9480f; background: rgba(255, 224, 102, .25); opacity: 1; }
 .outline details { margin: .4em 0; } .outline summary { cursor: pointer; }
 .outline .recs { list-style: none; padding-left: .5em; } .outline .rec { margin: .35em 0; }
+.outline a { padding: 0 !important; margin: 0 !important; }
 .outline .people { margin: .3em 0 .5em 0; }
 .prepared button { white-space: normal !important; text-align: left; }
 .prepared-label { margin-bottom: -8px; }
