@@ -30,7 +30,6 @@ from .outline import Outline, load_outline
 from .prepared import PREPARED
 from .viewer import render_view, source_view
 
-ALL_SECTIONS = ALL
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 CSS = """
@@ -88,8 +87,10 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
     sections = [ALL, *assistant.section_labels]
     documents = [ALL_DOCUMENTS, *assistant.document_titles]
 
-    with gr.Blocks(title="PPP report assistant", analytics_enabled=False) as demo:
-        gr.Markdown(f"### {heading(outline)}\n{INTRO} {OPEN_HINT}")
+    # delete_cache: exported handouts are removed from Gradio's cache an hour after they are made.
+    with gr.Blocks(title="PPP report assistant", analytics_enabled=False, delete_cache=(600, 3600)) as demo:
+        what = "the documents" if outline.several else "the report"
+        gr.Markdown(f"### {escape(heading(outline))}\n{INTRO.format(what=what)} {OPEN_HINT}")
         if assistant.rejected_documents:
             lines = "\n".join(f"- {escape(line)}" for line in assistant.rejected_documents)
             gr.Markdown(f"**Not indexed (fix the file, then run `assistant build`):**\n{lines}", elem_id="rejected")
@@ -190,14 +191,18 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         def on_load(
             history: list[dict[str, Any]], chosen: str, state: Conversation | None, request: gr.Request
         ) -> tuple[Any, ...]:
+            """A link with ?q=QUESTION answers it; ?view=PASSAGE opens that passage in the viewer."""
             params = dict(request.query_params) if request is not None else {}
+            asked: tuple[Any, ...] = (gr.skip(),) * 3
+            shown: tuple[Any, ...] = (gr.skip(),) * 3
+            if params.get("q", "").strip():
+                asked = respond(params["q"], history, chosen, state, assistant)
             if params.get("view"):
                 html, ref = _viewer_outputs(outline, params["view"])
-                if ref:
-                    return gr.skip(), gr.skip(), gr.skip(), html, ref, gr.Tabs(selected="viewer")
-            if params.get("q"):
-                return (*respond(params["q"], history, chosen, state, assistant), gr.skip(), gr.skip(), gr.skip())
-            return (gr.skip(),) * 6
+                if not ref:
+                    html = render_view(None, missing=params["view"])
+                shown = (html, ref, gr.Tabs(selected="viewer"))
+            return (*asked, *shown)
 
         asked = [chat, question, conversation]
         gr.on(
@@ -219,6 +224,8 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         pick.input(open_passage, inputs=[pick], outputs=shown, api_name="open_passage")
         chat.like(give_feedback, inputs=[conversation], outputs=None, api_visibility="private")
         export.click(export_handout, inputs=[conversation], outputs=[handout], api_name="export")
+        # the bin icon clears the chat: the passages and follow-up context behind it go too
+        chat.clear(lambda: None, inputs=None, outputs=[conversation], api_visibility="private")
         projector.change(None, inputs=[projector], outputs=None, js=PROJECTOR_JS)
         demo.load(on_load, inputs=[chat, section, conversation], outputs=[*asked, *shown], api_visibility="private")
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)

@@ -29,33 +29,36 @@ def _people(section: SectionOutline) -> str:
     return f'<ul class="people">{"".join(rows)}</ul>' if rows else ""
 
 
-def _item(chunk: Chunk) -> str:
+def _item(outline: Outline, chunk: Chunk) -> str:
     return (
         f'<li class="rec" data-chunk="{escape(chunk.id)}"><a href="{escape(view_link(chunk))}" target="_blank">'
-        f"{escape(chunk.citation)}</a>: {escape(chunk.text)}</li>"
+        f"{escape(outline.cite(chunk))}</a>: {escape(chunk.text)}</li>"
     )
 
 
 def render_outline(outline: Outline) -> str:
     """HTML of the whole report browser."""
     parts = ['<div class="outline">']
+    document = None
     for section in outline.sections:
+        if outline.several and section.doc != document:
+            document = section.doc
+            parts.append(f'<h3 class="doc" data-doc="{escape(document)}">{escape(outline.title(document))}</h3>')
         count = f"{len(section.paragraphs)} paragraphs"
         if section.recommendations:
             count += f", {len(section.recommendations)} recommendations"
         opened = " open" if section.recommendations else ""
         parts.append(
-            f'<details class="section" data-section="{escape(section.label)}"{opened}>'
+            f'<details class="section" data-doc="{escape(section.doc)}" data-section="{escape(section.label)}"{opened}>'
             f'<summary><b>{escape(section.title)}</b> <span class="count">({count})</span></summary>'
         )
         parts.append(_people(section))
         if section.paragraphs:
             first = section.paragraphs[0]
-            parts.append(
-                f'<p><a href="{escape(view_link(first))}" target="_blank">Read from {escape(first.citation)}</a></p>'
-            )
+            link = f'<a href="{escape(view_link(first))}" target="_blank">Read from {escape(outline.cite(first))}</a>'
+            parts.append(f"<p>{link}</p>")
         if section.recommendations:
-            parts.append('<ul class="recs">' + "".join(_item(c) for c in section.recommendations) + "</ul>")
+            parts.append('<ul class="recs">' + "".join(_item(outline, c) for c in section.recommendations) + "</ul>")
         parts.append("</details>")
     parts.append("</div>")
     return "".join(parts)
@@ -66,5 +69,5 @@ def passage_choices(outline: Outline) -> list[tuple[str, str]]:
     choices = []
     for chunk in outline.chunks.values():
         preview = chunk.text[:70] + ("…" if len(chunk.text) > 70 else "")
-        choices.append((f"{chunk.citation}: {preview}", chunk.id))
+        choices.append((f"{outline.cite(chunk)}: {preview}", chunk.id))
     return choices

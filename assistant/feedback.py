@@ -29,7 +29,7 @@ def feedback_record(flag: str, answer: Answer, passage: int | None) -> dict[str,
         "searched_as": answer.search_query,
         "abstained": answer.abstained,
         "flagged_citation": answer.hits[passage].citation if passage is not None else None,
-        "passages": [{"citation": h.citation, "id": h.chunk.id, "text": h.chunk.text} for h in answer.hits],
+        "passages": [{"citation": h.citation, "text": h.chunk.text} for h in answer.hits],
     }
 
 

@@ -3,47 +3,53 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .records import Answer, Chunk, Hit
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# Every ASCII punctuation mark Markdown may act on: emphasis, links and images, code, headings
+# ("#", "==="), lists ("1. ", "- "), tables, autolinks ("https:", "www.", "a@b"), maths ("$").
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>.:@=$-])")
 
 
 def escape(text: str) -> str:
-    """Text that Markdown and HTML will display as typed: no links, images, tags or emphasis."""
+    """Text that Markdown and HTML will display as typed: no links, images, tags, lists or emphasis."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return text.replace("\n", "  \n")
 
 
 def line_range(chunk: Chunk) -> str:
-    """Where the passage is in the source: ``p. 3`` for a PDF, else ``line 12`` or ``lines 12–14``."""
+    """Where the passage is in a text source: ``line 12`` or ``lines 12–14``; "" for a PDF, whose
+    citation already gives the page."""
     if chunk.page is not None:
-        return chunk.pages
+        return ""
     if chunk.line_end == chunk.line_start:
         return f"line {chunk.line_start}"
     return f"lines {chunk.line_start}–{chunk.line_end}"
 
 
-def highlighted(hit: Hit) -> str:
-    """The passage with its best-answering sentences marked."""
-    text = hit.chunk.text
+def marked(text: str, spans: tuple[tuple[int, int], ...], escaper: Callable[[str], str] = escape) -> str:
+    """``text`` escaped by ``escaper``, with the character ``spans`` (the evidence) in <mark>."""
     pieces: list[str] = []
     cursor = 0
-    for start, end in hit.evidence:
-        pieces.append(escape(text[cursor:start]))
-        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+    for start, end in spans:
+        pieces.append(escaper(text[cursor:start]))
+        pieces.append(f"<mark>{escaper(text[start:end])}</mark>")
         cursor = end
-    pieces.append(escape(text[cursor:]))
+    pieces.append(escaper(text[cursor:]))
     return "".join(pieces)
+
+
+def highlighted(hit: Hit) -> str:
+    """The passage with its best-answering sentences marked."""
+    return marked(hit.chunk.text, hit.evidence)
 
 
 def format_hit(hit: Hit) -> str:
     chunk = hit.chunk
-    where = line_range(chunk)
-    return (
-        f"**[{hit.rank}] {escape(hit.citation)}**  \n*{escape(chunk.section_title)}* · {where}\n\n> {highlighted(hit)}"
-    )
+    where = f" · {line_range(chunk)}" if line_range(chunk) else ""
+    return f"**[{hit.rank}] {escape(hit.citation)}**  \n*{escape(chunk.section_title)}*{where}\n\n> {highlighted(hit)}"
 
 
 OPEN_HINT = "Click a passage to see it in its place in the report."

@@ -6,7 +6,10 @@ with its full reference. Questions and passages are escaped, so markup in a ques
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import tempfile
+import time
 from datetime import datetime
 from html import escape as html_escape
 from pathlib import Path
@@ -69,13 +72,32 @@ def to_html(answers: list[Answer], outline: Outline, when: datetime) -> str:
     return "\n".join(parts) + "\n"
 
 
+HANDOUTS = Path(tempfile.gettempdir()) / "ppp-assistant-handouts"
+KEEP_SECONDS = 3600
+
+
 def write_handout(answers: list[Answer], outline: Outline, when: datetime | None = None) -> list[Path]:
-    """Both handouts in a fresh temporary folder (the app hands them to the browser to download)."""
+    """Both handouts in a fresh temporary folder (the app hands them to the browser to download).
+
+    Handouts older than an hour are deleted first: they were downloaded long ago.
+    """
     when = when or datetime.now()
-    folder = Path(tempfile.mkdtemp(prefix="ppp-handout-"))
+    _remove_old(HANDOUTS, KEEP_SECONDS)
+    HANDOUTS.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="handout-", dir=HANDOUTS))
     stem = f"handout-{when:%Y%m%d-%H%M%S}"
     markdown = folder / f"{stem}.md"
     page = folder / f"{stem}.html"
     markdown.write_text(to_markdown(answers, outline, when), encoding="utf-8")
     page.write_text(to_html(answers, outline, when), encoding="utf-8")
     return [markdown, page]
+
+
+def _remove_old(root: Path, seconds: float) -> None:
+    if not root.is_dir():
+        return
+    limit = time.time() - seconds
+    for folder in root.iterdir():
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mtime < limit:
+                shutil.rmtree(folder)

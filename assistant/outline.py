@@ -40,6 +40,18 @@ class Outline:
     def meta(self, chunk: Chunk) -> dict[str, str]:
         return self.documents.get(chunk.doc, {})
 
+    @property
+    def several(self) -> bool:
+        """More than one document: citations must then name theirs."""
+        return len(self.documents) > 1
+
+    def cite(self, chunk: Chunk) -> str:
+        """The citation as the chat shows it: naming the document when there are several."""
+        return chunk.full_citation if self.several else chunk.citation
+
+    def title(self, doc: str) -> str:
+        return self.documents.get(doc, {}).get("title", doc)
+
 
 def build_outline(
     chunks: list[Chunk],

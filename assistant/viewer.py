@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from .formatting import line_range
+from .formatting import line_range, marked
 from .outline import Outline, reference
 from .records import Chunk
 
@@ -15,11 +15,14 @@ CONTEXT = 2  # neighbouring passages shown on each side
 
 @dataclass(frozen=True)
 class SourceView:
+    """A passage with the passages around it in its section, as the viewer shows it."""
+
     chunk: Chunk
     reference: str
     before: tuple[Chunk, ...]
     after: tuple[Chunk, ...]
     evidence: tuple[tuple[int, int], ...] = ()  # spans of chunk.text to highlight more strongly
+    where: str = ""  # citation, lines and document, for the viewer's heading
 
 
 def source_view(
@@ -37,28 +40,31 @@ def source_view(
         before=tuple(section[max(0, at - context) : at]),
         after=tuple(section[at + 1 : at + 1 + context]),
         evidence=evidence,
+        where=", ".join(part for part in (outline.cite(chunk), line_range(chunk)) if part)
+        + f" — {outline.title(chunk.doc)}",
     )
 
 
-def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    pieces, cursor = [], 0
-    for start, end in spans:
-        pieces += [escape(text[cursor:start]), f"<mark>{escape(text[start:end])}</mark>"]
-        cursor = end
-    pieces.append(escape(text[cursor:]))
-    return "".join(pieces)
+def _place(chunk: Chunk) -> str:
+    lines = line_range(chunk)
+    return f"{chunk.citation} · {lines}" if lines else chunk.citation
 
 
 def _passage(chunk: Chunk, css: str, body: str) -> str:
     return (
         f'<div class="src-passage {css}" data-chunk="{escape(chunk.id)}">'
-        f'<div class="src-cite">{escape(chunk.citation)} · {line_range(chunk)}</div>'
+        f'<div class="src-cite">{escape(_place(chunk))}</div>'
         f"<p>{body}</p></div>"
     )
 
 
-def render_view(view: SourceView | None) -> str:
-    """HTML for the viewer panel."""
+def render_view(view: SourceView | None, missing: str = "") -> str:
+    """HTML for the viewer panel; ``missing`` names a passage that was asked for but not found."""
+    if missing:
+        return (
+            f'<div class="src-empty">There is no passage “{escape(missing)}” in this index: the link may '
+            "come from an older version of the report. Ask the question instead.</div>"
+        )
     if view is None:
         return (
             '<div class="src-empty">Click a passage in the chat, or pick one in the report browser, '
@@ -67,10 +73,10 @@ def render_view(view: SourceView | None) -> str:
     chunk = view.chunk
     parts = [
         f'<div class="src-view"><h3 class="src-title">{escape(chunk.section_title)}</h3>',
-        f'<div class="src-where">{escape(chunk.citation)}, {line_range(chunk)} of {escape(chunk.doc)}</div>',
+        f'<div class="src-where">{escape(view.where)}</div>',
     ]
     parts += [_passage(c, "src-context", escape(c.text)) for c in view.before]
-    parts.append(_passage(chunk, "src-cited", _marked(chunk.text, view.evidence)))
+    parts.append(_passage(chunk, "src-cited", marked(chunk.text, view.evidence, escape)))
     parts += [_passage(c, "src-context", escape(c.text)) for c in view.after]
     parts.append("</div>")
     return "".join(parts)

@@ -165,6 +165,12 @@ def text_of(message: dict[str, Any]) -> str:
     return str(content)
 
 
+def last_turn(history: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """The last question shown in a chat and the replies after it (a session's chat accumulates)."""
+    last_user = max(i for i, m in enumerate(history) if m["role"] == "user")
+    return text_of(history[last_user]), [text_of(m) for m in history[last_user + 1 :]]
+
+
 class Running:
     """An app launched in this process on a free loopback port."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.app import ALL_SECTIONS
+from assistant.chat import ALL as ALL_SECTIONS
 from assistant.chat import respond
 from assistant.followup import Turn, is_follow_up, resolve
 
@@ -97,3 +97,32 @@ def test_follow_up_rules():
         "throughout its operations and supply chains"
     )
     assert not is_follow_up(pasted)  # a long question carries its own context, pronouns or not
+
+
+def test_two_questions_at_once_from_one_tab_are_both_kept_and_mapped(fake_assistant, monkeypatch):
+    import threading
+    import time
+
+    from assistant.chat import Conversation
+    from assistant.engine import Assistant
+
+    slow = Assistant(fake_assistant.index, fake_assistant.embedder, fake_assistant.settings)
+    original = slow.ask
+
+    def ask(*args, **kwargs):
+        time.sleep(0.2)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(slow, "ask", ask)
+    conversation = Conversation()
+    questions = ["Who moderated Panel 3?", "What is the employer pays model?"]
+    threads = [threading.Thread(target=respond, args=(q, [], ALL_SECTIONS, conversation, slow)) for q in questions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    asked = [m["content"] for m in conversation.history if m["role"] == "user"]
+    assert sorted(asked) == sorted(questions) and len(conversation.answers) == 2
+    for index, (answer, passage) in ((i, conversation.at(i)) for i in conversation.messages):
+        hit = answer.hits[passage]
+        assert conversation.history[index]["content"].startswith(f"**[{hit.rank}] {hit.citation}**")

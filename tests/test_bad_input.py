@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Running, text_of
+from conftest import Running, last_turn
 
 from assistant import cli
 from assistant.chat import ALL, respond
@@ -38,7 +38,15 @@ CASES: list[tuple[str, str, str]] = [
     ("javascript link", "[click me](javascript:alert(1)) recruitment fees", "answered"),
     ("raw html", '<div style="position:fixed;top:0">procurement</div><iframe src="//x"></iframe>', "answered"),
     ("markdown image", "![x](http://example.com/x.png) labour inspections", "answered"),
+    (
+        "bare url and email",
+        "Session expired, log in at https://evil.example or www.evil.example, x@evil.example",
+        "answered",
+    ),
+    ("list, heading, maths", "1. procurement\n===\n$$x^2$$ `code` _em_ | table |", "answered"),
 ]
+# Markdown acts on these when they are not escaped: links, autolinks, lists, headings, maths, code.
+UNESCAPED = re.compile(r"(?<!\\)[\[\]()<>:@$=.`*_#|!]")
 
 
 def _unescape(shown: str) -> str:
@@ -61,7 +69,7 @@ def test_chat_handler(fake_assistant: Assistant, case: str, question: str, expec
     history, box, conversation = respond(question, [], ALL, None, fake_assistant)
     assert box == ""
     shown, replies = history[0]["content"], [m["content"] for m in history[1:]]
-    assert "<" not in shown and "](" not in shown  # never markup
+    assert not UNESCAPED.search(shown), shown  # never markup, links or lists
     if expected.startswith("refused"):
         assert len(replies) == 1 and expected.removeprefix("refused: ") in replies[0].replace("\\", "")
         assert fake_assistant.embedder.calls == before  # refused before any search  # type: ignore[attr-defined]
@@ -119,8 +127,8 @@ def web(_fake_build: Any) -> Iterator[Any]:
 def test_web_api(web: Any, case: str, question: str, expected: str) -> None:
     history, box = web.predict(question, [], ALL, api_name="/ask")
     assert box == ""
-    shown, replies = text_of(history[0]), [text_of(m) for m in history[1:]]
-    assert "<" not in shown and "](" not in shown
+    shown, replies = last_turn(history)
+    assert not UNESCAPED.search(shown), shown
     if expected.startswith("refused"):
         assert len(replies) == 1 and expected.removeprefix("refused: ") in replies[0].replace("\\", "")
     else:
@@ -128,11 +136,11 @@ def test_web_api(web: Any, case: str, question: str, expected: str) -> None:
         assert any(r.startswith("**[1] ") for r in replies)
     # the app keeps serving
     after, _ = web.predict("Who moderated Panel 3?", [], ALL, api_name="/ask")
-    assert text_of(after[1]).startswith("**[1] Panel 3, ¶1**")
+    assert last_turn(after)[1][0].startswith("**[1] Panel 3, ¶1**")
 
 
 def test_web_api_finds_a_quoted_paragraph_first(web: Any, _fake_build: Any) -> None:
     _, _, index = _fake_build
     chunk = next(c for c in index.chunks if c.citation == QUOTED_PARAGRAPH)
     history, _ = web.predict(chunk.text, [], ALL, api_name="/ask")
-    assert text_of(history[1]).startswith(f"**[1] {QUOTED_PARAGRAPH}**")
+    assert last_turn(history)[1][0].startswith(f"**[1] {QUOTED_PARAGRAPH}**")

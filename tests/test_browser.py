@@ -25,7 +25,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SHOTS = PROJECT_ROOT / "runs" / "browser"
-INJECTION = "<img src=x onerror=alert(1)> <script>alert(2)</script> [link](javascript:alert(3)) <b>bold</b>"
+INJECTION = (
+    "<img src=x onerror=alert(1)> <script>alert(2)</script> [link](javascript:alert(3)) <b>bold</b> "
+    "https://evil.example x@evil.example"
+)
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +107,11 @@ def test_script_injection_is_shown_as_text_and_never_runs(app: Running, page: An
     page.wait_for_timeout(500)
     chat = page.locator("#chat")
     assert page.dialogs == []  # type: ignore[attr-defined]
-    assert chat.locator("img[src='x'], script, a[href^='javascript'], b").count() == 0
+    assert chat.locator(".message img, .message script, .message a, .message b").count() == 0
     shown = chat.inner_text()
     assert "<img src=x onerror=alert(1)>" in shown and "<script>alert(2)</script>" in shown
     assert "[link](javascript:alert(3))" in shown and "<b>bold</b>" in shown
+    assert "https://evil.example x@evil.example" in shown
     shot(page, "3-injection-shown-as-text")
 
 
@@ -173,3 +177,14 @@ def test_feedback_flag_and_handout_export(app: Running, page: Any, _fake_build: 
     handout.get_by_text(".html").first.wait_for(timeout=10000)
     assert handout.get_by_text(".md").count() >= 1
     shot(page, "7-handout")
+
+
+def test_clearing_the_chat_forgets_its_passages_and_context(app: Running, page: Any) -> None:
+    page.goto(app.url)
+    ask(page, "What did Panel 2 say about procurement?")
+    page.locator("#chat").get_by_text("[1] ").first.wait_for(timeout=20000)
+    page.locator("#chat button[aria-label='Clear']").first.click()
+    page.wait_for_timeout(500)
+    ask(page, "and what did they recommend?")
+    page.locator("#chat").get_by_text("[1] ").first.wait_for(timeout=20000)
+    assert "Read as a follow" not in page.locator("#chat").inner_text()  # no context from the cleared chat

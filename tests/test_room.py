@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Running, text_of
+from conftest import Running, last_turn
 
 from assistant.chat import ALL
 from assistant.config import PROJECT_ROOT
@@ -31,7 +31,7 @@ def _questions() -> list[str]:
 
 def _citations(history: list[dict[str, Any]]) -> list[str]:
     """The "[rank] citation" headings of the passages, as a reader sees them."""
-    headings = [text_of(m).split("**")[1] for m in history[1:] if text_of(m).startswith("**[")]
+    headings = [reply.split("**")[1] for reply in last_turn(history)[1] if reply.startswith("**[")]
     return [html.unescape(re.sub(r"\\(.)", r"\1", h)) for h in headings]
 
 

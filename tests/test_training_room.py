@@ -112,7 +112,8 @@ def test_viewer_shows_the_passage_in_place_with_neighbours_and_line_range(outlin
     cited = [attrs for tag, attrs in page.tags if tag == "div" and "src-cited" in (attrs.get("class") or "")]
     assert [attrs["data-chunk"] for attrs in cited] == [chunk.id]
     text = "".join(page.text)
-    assert chunk.section_title in text and f"{chunk.citation}, {line_range(chunk)} of {chunk.doc}" in text
+    title = "The Public-Private Partnership in the Fight Against Human Trafficking"
+    assert chunk.section_title in text and f"{chunk.citation}, {line_range(chunk)} — {title}" in text
     # the line range really is where the passage is in the source file
     source = "\n".join(report_text.splitlines()[chunk.line_start - 1 : chunk.line_end])
     assert chunk.text[:60].replace("*", "") in source.replace("*", "")
@@ -247,3 +248,28 @@ def test_outline_counts_match_the_index(fake_assistant, outline):
     chunks = parse_corpus(fake_assistant.settings).chunks
     firsts = [c for c in chunks if c.part == 1]
     assert sum(len(s.paragraphs) + len(s.recommendations) for s in outline.sections) == len(firsts)
+
+
+def test_hostile_ids_and_titles_stay_text_in_viewer_and_browser(fake_assistant):
+    from dataclasses import replace as change
+
+    from assistant.outline import build_outline
+
+    base = fake_assistant.index.chunks[10]
+    hostile = change(
+        base,
+        id='x"><img src=x onerror=alert(1)>',
+        section_title="<script>alert(1)</script>",
+        section_label="<u>Panel</u>",
+        text="<iframe src=//evil></iframe> text",
+    )
+    outline = build_outline([hostile], {}, {hostile.doc: {"title": "<img src=y onerror=alert(2)>"}})
+    for page in (render_outline(outline), render_view(source_view(outline, hostile.id, evidence=((0, 5),)))):
+        tags = {tag for tag, _ in _parse(page).tags}
+        assert not tags & {"img", "script", "iframe", "u"}, tags
+        assert "<script>alert(1)</script>" in "".join(_parse(page).text)
+
+
+def test_an_unknown_passage_link_says_so():
+    page = "".join(_parse(render_view(None, missing="old#s9p99")).text)
+    assert "no passage “old#s9p99”" in page

@@ -20,7 +20,8 @@ import pytest
 from conftest import Running, free_port, text_of
 
 from assistant import cli
-from assistant.app import ALL_SECTIONS, access, check_port_free
+from assistant.app import access, check_port_free
+from assistant.chat import ALL as ALL_SECTIONS
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
 
