@@ -97,7 +97,8 @@ def build_app(assistant: Assistant) -> Any:
             outputs=[chat, question, previous],
             api_name="ask",
         )
-    demo.queue(default_concurrency_limit=4, max_size=64)
+    settings = assistant.settings  # queue size and concurrency: see README, Performance
+    demo.queue(default_concurrency_limit=settings.queue_concurrency, max_size=settings.queue_max_size)
     return demo
 
 

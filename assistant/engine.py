@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -75,6 +77,9 @@ class Assistant:
         self.multilingual = (
             multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
         )
+        # A room asks the same questions: identical dense queries reuse their vector.
+        size = self.settings.query_cache_size
+        self._query_vector = lru_cache(maxsize=size)(self._encode_query) if size > 0 else self._encode_query
 
     @classmethod
     def open(
@@ -99,13 +104,17 @@ class Assistant:
         k: int | None = None,
         sections: list[str] | None = None,
         previous: Turn | None = None,
+        timings: dict[str, float] | None = None,
     ) -> Answer:
         """Top ``k`` passages for ``question``; raises InvalidQuestion for empty or overlong input.
 
         ``previous`` is the last turn of a conversation: a follow-up is searched with its context.
+        ``timings``, when given, receives seconds spent in "embed", "search" and "ranking".
         """
+        started = time.perf_counter()
         asked = clean_question(question, self.settings.max_question_chars)
-        text = resolve(asked, previous, names_section=bool(self.retriever.intent(asked).sections))
+        intent = self.retriever.intent(asked)
+        text = resolve(asked, previous, names_section=bool(intent.sections))
         k = min(max(1, k or self.settings.top_k), 50)
         notes: list[str] = []
         only = frozenset(sections) if sections else None
@@ -117,10 +126,19 @@ class Assistant:
         else:
             if not english:
                 notes.append(multilingual.MISSING_NOTE)
-            query_vector = self.embedder.encode([self.retriever.dense_query(text)])[0]
+            query_vector = self._query_vector(self.retriever.dense_query(text))
+        if timings is not None:
+            timings["embed"] = time.perf_counter() - started
         scored, _intent = self.retriever.rank(
-            text, query_vector=query_vector, dense=dense, only_sections=only, limit=max(k, 10)
+            text,
+            query_vector=query_vector,
+            dense=dense,
+            only_sections=only,
+            limit=max(k, 10),
+            intent=intent if text == asked else None,
+            timings=timings,
         )
+        ranked = time.perf_counter()
         query_tokens = set(tokenize(text))
         hits = [
             Hit(
@@ -137,4 +155,11 @@ class Assistant:
             notes.insert(0, NOT_ADDRESSED)
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
+        if timings is not None:
+            timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        vector = np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+        vector.setflags(write=False)  # shared by every caller of the cache
+        return vector

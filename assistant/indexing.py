@@ -10,13 +10,15 @@ import numpy as np
 
 from . import multilingual
 from .acronyms import find_acronyms, find_implicit_acronyms
+from .ann import make_vector_index
 from .chunking import chunk_report
-from .config import PARSER_VERSION, Settings
+from .config import ANN_THRESHOLD, PARSER_VERSION, Settings
 from .corpus import corpus_hash, load_documents
 from .embedding import Embedder
 from .errors import IndexMissing, IndexStale
 from .records import Chunk
 from .report import parse_report
+from .retrieval import unit_owners, unit_vectors
 from .sentences import sentence_spans
 from .store import Index, check_fresh, load_index, read_manifest, save_index
 
@@ -66,8 +68,10 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
     vectors = _encode_with_progress(embedder, [c.embed_text for c in chunks], "Embedding passages", show_progress)
     spans = [sentence_spans(c.text) for c in chunks]
     sentences = [c.text[s:e] for c, chunk_spans in zip(chunks, spans, strict=True) for s, e in chunk_spans]
+    passages_done = time.perf_counter()
     sentence_vectors = _encode_with_progress(embedder, sentences, "Embedding sentences", show_progress)
     extra = {"sentences": sentence_vectors}
+    sentences_done = time.perf_counter()
     translator = multilingual.load(settings.torch_threads)
     if translator is not None:
         extra["multilingual"] = _encode_with_progress(
@@ -83,11 +87,16 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     index = Index(chunks, vectors, manifest, extra)
+    if len(unit_owners(index)) >= ANN_THRESHOLD:  # slow to rebuild at every start: saved with the build
+        index.units_index = make_vector_index(unit_vectors(index))
     save_index(settings.index_dir, index)
     written = time.perf_counter()
     index.manifest["timings"] = {
         "parse_s": parsed - started,
         "embed_s": embedded - parsed,
+        "embed_passages_s": passages_done - parsed,
+        "embed_sentences_s": sentences_done - passages_done,
+        "embed_multilingual_s": embedded - sentences_done,
         "write_s": written - embedded,
     }
     return index
