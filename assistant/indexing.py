@@ -22,6 +22,8 @@ from .retrieval import unit_owners, unit_vectors
 from .sentences import sentence_spans
 from .store import Index, check_fresh, load_index, read_manifest, save_index
 
+BATCH = 16  # texts per forward pass when building: measured fastest with length-sorted batches
+
 
 def parse_corpus(settings: Settings) -> tuple[list[Chunk], dict[str, str]]:
     """Chunks of every document, and the acronyms the documents define."""
@@ -48,16 +50,19 @@ def identity(settings: Settings, embedder_name: str, weights_sha256: str) -> dic
 
 
 def _encode_with_progress(embedder: Embedder, texts: list[str], label: str, show: bool) -> np.ndarray:
-    batches = [texts[i : i + 64] for i in range(0, len(texts), 64)]
-    parts = []
+    """Vectors of ``texts`` in their order, encoded longest first in batches of similar length:
+    a batch is padded to its longest text, so mixing lengths wastes a third of the work here."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     for number, batch in enumerate(batches, start=1):
-        parts.append(embedder.encode(batch))
+        vectors[batch] = embedder.encode([texts[i] for i in batch])
         if show:
             done = int(30 * number / len(batches))
             print(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {number}/{len(batches)}", end="", file=sys.stderr)
-    if show:
+    if show and batches:
         print(file=sys.stderr)
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
+    return vectors
 
 
 def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool = True) -> Index:
