@@ -123,6 +123,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
             row("max", "web.room.max_ms", " ms")
             row("throughput", "web.room.throughput_rps", " req/s")
             row("errors", "web.room.errors")
+            row("app CPU per request", "web.room.server_cpu_ms_per_request", " ms")
+            row("simulated room's CPU per request (same cores)", "web.room.client_cpu_ms_per_request", " ms")
             row("answers identical to single-user", "web.room.identical_answers")
         row("peak RSS of the serving process", "web.peak_rss_mb", " MB")
     return out
@@ -219,7 +221,7 @@ def _web(index_dir: Path, questions: list[str], reference: dict[str, str], optio
             participants = 8 if options.quick else options.participants
             asks = 3 if options.quick else options.asks
             _log(f"full room: {participants} participants × {asks} questions")
-            result["room"] = web.room(server.url, questions, reference | replies, participants=participants, asks=asks)
+            result["room"] = web.room(server, questions, reference | replies, participants=participants, asks=asks)
         result["peak_rss_mb"] = web.peak_rss_mb(server.process.pid)
     return result
 

@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,15 @@ def peak_rss_mb(pid: int) -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process (all its threads), from /proc; NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 @dataclass
@@ -126,35 +135,27 @@ def single_client(url: str, questions: list[str], warmup: int = 3) -> tuple[dict
     return summary_ms(seconds), replies
 
 
-@dataclass
-class RoomResult:
-    seconds: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    mismatches: int = 0
-    wall_s: float = 0.0
-
-
-def room(
+def _participants(
     url: str,
+    numbers: list[int],
     questions: list[str],
     reference: dict[str, str],
-    *,
-    participants: int = 40,
-    asks: int = 10,
-    think: tuple[float, float] = (0.5, 1.5),
-    seed: int = 5,
-) -> dict[str, Any]:
-    """``participants`` threads, each with its own client, each asking ``asks`` questions with a
-    random think time between them; every reply is compared with the single-client reply."""
-    result = RoomResult()
+    asks: int,
+    think: tuple[float, float],
+    seed: int,
+    start_at: float,
+) -> tuple[list[float], list[str], int, float]:
+    """One process of the room: a thread per participant, each with its own client. Returns the
+    latencies, the errors, the count of replies unlike the reference, and this process's CPU time."""
     lock = threading.Lock()
-    clients = [connect(url) for _ in range(participants)]
-    gate = threading.Barrier(participants + 1)
+    seconds: list[float] = []
+    errors: list[str] = []
+    mismatches = [0]
+    clients = {number: connect(url) for number in numbers}
 
     def participant(number: int) -> None:
         chance = random.Random(seed * 1000 + number)
-        gate.wait()
-        time.sleep(chance.uniform(0, think[1]))  # people do not press Enter at the same instant
+        time.sleep(max(0.0, start_at - time.time()) + chance.uniform(0, think[1]))  # not all at one instant
         for turn in range(asks):
             question = questions[(number * 7 + turn) % len(questions)]
             begun = time.perf_counter()
@@ -162,33 +163,78 @@ def room(
                 text = ask(clients[number], question)
             except Exception as error:  # any failure is an error of the room run
                 with lock:
-                    result.errors.append(f"{type(error).__name__}: {error}"[:200])
+                    errors.append(f"{type(error).__name__}: {error}"[:200])
                 continue
             took = time.perf_counter() - begun
             with lock:
-                result.seconds.append(took)
-                result.mismatches += text != reference.get(question)
+                seconds.append(took)
+                mismatches[0] += text != reference.get(question)
             time.sleep(chance.uniform(*think))
 
-    threads = [threading.Thread(target=participant, args=(n,), daemon=True) for n in range(participants)]
+    cpu = time.process_time()
+    threads = [threading.Thread(target=participant, args=(n,), daemon=True) for n in numbers]
     for thread in threads:
         thread.start()
-    gate.wait()
-    begun = time.perf_counter()
     for thread in threads:
         thread.join(timeout=600)
-    result.wall_s = time.perf_counter() - begun
-    done = len(result.seconds)
+    return seconds, errors, mismatches[0], time.process_time() - cpu
+
+
+def room(
+    server: Server,
+    questions: list[str],
+    reference: dict[str, str],
+    *,
+    participants: int = 40,
+    asks: int = 10,
+    think: tuple[float, float] = (0.5, 1.5),
+    processes: int = 8,
+    seed: int = 5,
+) -> dict[str, Any]:
+    """``participants`` simulated people, each with its own client, each asking ``asks`` questions
+    with a random think time between them; every reply is compared with the single-client reply.
+
+    They run as threads in ``processes`` processes: gradio_client costs several times the app's
+    CPU per request, and in one process 40 clients would queue on its interpreter lock instead
+    of on the app."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    processes = max(1, min(processes, participants))
+    groups = [list(range(participants))[offset::processes] for offset in range(processes)]
+    seconds: list[float] = []
+    errors: list[str] = []
+    mismatches = 0
+    client_cpu = 0.0
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        start_at = time.time() + 5.0  # time for every process to import gradio_client and connect
+        futures = [
+            pool.submit(_participants, server.url, group, questions, reference, asks, think, seed, start_at)
+            for group in groups
+        ]
+        server_cpu = cpu_seconds(server.process.pid)
+        for future in futures:
+            got, failed, unlike, cpu = future.result(timeout=900)
+            seconds += got
+            errors += failed
+            mismatches += unlike
+            client_cpu += cpu
+        wall = time.time() - start_at
+        server_cpu = cpu_seconds(server.process.pid) - server_cpu
+    done = len(seconds)
     return {
         "participants": participants,
         "questions_each": asks,
         "think_s": list(think),
-        **summary_ms(result.seconds),
-        "requests": done + len(result.errors),
-        "errors": len(result.errors),
-        "error_examples": result.errors[:3],
-        "mismatches": result.mismatches,
-        "identical_answers": result.mismatches == 0 and done == participants * asks,
-        "wall_s": result.wall_s,
-        "throughput_rps": done / result.wall_s if result.wall_s else 0.0,
+        "client_processes": processes,
+        **summary_ms(seconds),
+        "requests": done + len(errors),
+        "errors": len(errors),
+        "error_examples": errors[:3],
+        "mismatches": mismatches,
+        "identical_answers": mismatches == 0 and done == participants * asks,
+        "wall_s": wall,
+        "throughput_rps": done / wall if wall > 0 else 0.0,
+        # The simulated room runs on the same cores as the app: say how much CPU each side used.
+        "server_cpu_ms_per_request": 1000 * server_cpu / max(1, done),
+        "client_cpu_ms_per_request": 1000 * client_cpu / max(1, done),
     }
