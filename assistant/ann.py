@@ -13,22 +13,27 @@ from typing import Any
 
 import numpy as np
 
-from .config import ANN_THRESHOLD, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+from . import config
 
 
-def make_vector_index(vectors: np.ndarray, *, threshold: int = ANN_THRESHOLD) -> Any:
+def approximate(count: int, threshold: int | None = None) -> bool:
+    """Whether ``count`` vectors are searched with HNSW rather than flat (config.ANN_THRESHOLD)."""
+    return count >= (config.ANN_THRESHOLD if threshold is None else threshold)
+
+
+def make_vector_index(vectors: np.ndarray, *, threshold: int | None = None) -> Any:
     """An inner-product FAISS index over ``vectors``: flat below ``threshold`` rows, HNSW at or above it."""
     import faiss
 
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     dimension = vectors.shape[1]
     index: Any
-    if len(vectors) < threshold:
+    if not approximate(len(vectors), threshold):
         index = faiss.IndexFlatIP(dimension)
     else:
-        index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index = faiss.IndexHNSWFlat(dimension, config.HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = config.HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = config.HNSW_EF_SEARCH
     index.add(vectors)
     return index
 

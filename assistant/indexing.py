@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from . import multilingual
+from . import ann, multilingual
 from .acronyms import find_acronyms, find_implicit_acronyms
-from .ann import make_vector_index
 from .chunking import chunk_report
-from .config import ANN_THRESHOLD, PARSER_VERSION, Settings
+from .config import PARSER_VERSION, Settings
 from .corpus import corpus_hash, load_documents
 from .embedding import Embedder
 from .errors import IndexMissing, IndexStale
@@ -92,8 +91,8 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     index = Index(chunks, vectors, manifest, extra)
-    if len(unit_owners(index)) >= ANN_THRESHOLD:  # slow to rebuild at every start: saved with the build
-        index.units_index = make_vector_index(unit_vectors(index))
+    if ann.approximate(len(unit_owners(index))):  # slow to rebuild at every start: saved with the build
+        index.units_index = ann.make_vector_index(unit_vectors(index))
     save_index(settings.index_dir, index)
     written = time.perf_counter()
     index.manifest["timings"] = {

@@ -114,7 +114,7 @@ def measure(scale: int, source_dir: Path, embed_seconds: float, questions: list[
         index_dir = Path(folder)
         began = time.perf_counter()
         shelf = Index(chunks, vectors, manifest, extra)
-        if len(unit_owners(shelf)) >= ann.ANN_THRESHOLD:
+        if ann.approximate(len(unit_owners(shelf))):
             shelf.units_index = ann.make_vector_index(unit_vectors(shelf))
         build = save_index(index_dir, shelf)
         write_s = time.perf_counter() - began
