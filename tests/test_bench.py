@@ -66,15 +66,16 @@ def test_shelf_table_has_a_column_per_size() -> None:
         "load_s": 0.2,
         "query": {"median_ms": 7.0, "p95_ms": 9.0},
         "flat_search_ms": 0.05,
-        "hnsw_search_ms": 0.3,
-        "hnsw_recall_at_10": 1.0,
-        "hnsw_recall_at_400": 0.998,
-        "hnsw_same_top5": 1.0,
+        "ivf_search_ms": 0.3,
+        "ivf_recall_at_10": 1.0,
+        "ivf_recall_at_400": 0.998,
+        "ivf_same_top5": 1.0,
+        "serving_peak_rss_mb": 480.0,
         "peak_rss_mb": 500.0,
     }
-    text = shelf_table([entry, {**entry, "scale": 100, "index_kind": "hnsw"}])
+    text = shelf_table([entry, {**entry, "scale": 100, "index_kind": "ivf"}])
     assert text.splitlines()[0] == "| shelf | 1x | 100x |"
-    assert "| dense index used | flat | hnsw |" in text
+    assert "| dense index used | flat | ivf |" in text
 
 
 def _chunk(number: int, text: str) -> Chunk:
@@ -123,16 +124,26 @@ def test_recall_at_k() -> None:
     assert ann.recall_at_k(np.zeros((0, 3)), np.zeros((0, 3)), 3) == 1.0
 
 
-def test_index_kind_by_size_and_hnsw_recall() -> None:
+def test_ivf_lists_by_size() -> None:
+    assert ann.ivf_lists(64_600) == 1024  # 100x this report
+    assert ann.ivf_lists(20_000) == 512
+    assert ann.ivf_lists(650) == 16  # at least 39 training vectors per list
+    assert ann.ivf_lists(10) == 1
+
+
+def test_index_kind_by_size_and_ivf_recall() -> None:
+    # Like a shelf: groups of near copies around a few hundred topics.
     rng = np.random.default_rng(7)
-    vectors = rng.normal(size=(3000, 32)).astype(np.float32)
+    topics = rng.normal(size=(300, 32)).astype(np.float32)
+    vectors = np.repeat(topics, 10, axis=0) + 0.3 * rng.normal(size=(3000, 32)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     flat = ann.make_vector_index(vectors, threshold=5000)
-    hnsw = ann.make_vector_index(vectors, threshold=1000)
-    assert (ann.kind(flat), ann.kind(hnsw)) == ("flat", "hnsw")
-    queries = vectors[:100] + 0.1 * rng.normal(size=(100, 32)).astype(np.float32)
+    ivf = ann.make_vector_index(vectors, threshold=1000)
+    assert (ann.kind(flat), ann.kind(ivf)) == ("flat", "ivf")
+    assert ann.approximate(20_000) and not ann.approximate(19_999)
+    queries = topics[:100] + 0.3 * rng.normal(size=(100, 32)).astype(np.float32)
     exact = flat.search(queries, 10)[1]
-    found = hnsw.search(queries, 10)[1]
+    found = ivf.search(queries, 10)[1]
     assert ann.recall_at_k(found, exact, 10) >= 0.99
 
 
