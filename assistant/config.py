@@ -18,11 +18,14 @@ MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 
 # Dense search switches from exact (flat) to approximate (IVF) FAISS at this many passage and
 # sentence vectors. Measured on 2 cores (assistant bench --shelf 10,100): flat costs 0.06 ms per
-# query for this report (650 vectors), 0.3-0.8 ms at 10x (6,500) and 9-38 ms at 100x (65,000);
-# IVF costs about 0.2 ms at 100x with recall@10 1.000 against flat. So flat up to about 30 reports
-# of this size, where it still costs about 1 ms and stays exact, IVF above.
+# query for this report (650 vectors), 0.2-0.8 ms at 10x (6,500), 2.3 ms at 32x (20,700) and
+# 9-38 ms at 100x (65,000); IVF costs about 0.5 ms at 32x and 100x with recall@10 and @400 of
+# 1.000 against flat and the same top 5 passages for every public question. So flat (exact) while
+# it costs about 1 ms, up to about 30 reports of this size, IVF above.
 ANN_THRESHOLD = 20_000
-IVF_PROBE_SHARE = 1 / 32  # share of the k-means lists a query reads: recall@400 0.998 at 100x
+IVF_PROBE_SHARE = 1 / 32  # share of the k-means lists a query reads, at least...
+IVF_SCAN_MIN = 4_000  # ...enough lists for this many vectors: ten times the 400 units the retriever takes
+# (with 1/32 alone, 32 reports kept recall@10 1.000 but recall@400 0.89 and 7% of top-5 lists changed)
 
 
 def _env_path(name: str, default: Path) -> Path:

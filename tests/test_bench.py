@@ -129,6 +129,10 @@ def test_ivf_lists_by_size() -> None:
     assert ann.ivf_lists(20_000) == 512
     assert ann.ivf_lists(650) == 16  # at least 39 training vectors per list
     assert ann.ivf_lists(10) == 1
+    assert ann.ivf_probes(64_600, 1024) == 64  # 4,000 of 64,600 vectors read
+    assert ann.ivf_probes(20_000, 512) == 103
+    assert ann.ivf_probes(1_000_000, 4096) == 128  # 1/32 of the lists
+    assert ann.ivf_probes(100, 4) == 4
 
 
 def test_index_kind_by_size_and_ivf_recall() -> None:
