@@ -2,7 +2,7 @@
 for a shelf of them.
 
 Flat search reads every vector: one query costs about 0.06 ms over this report's 650 passage and
-sentence vectors, 0.3-0.8 ms at 10 reports, but 9-38 ms at 100 reports (65,000 vectors: the
+sentence vectors, 0.2-0.8 ms at 10 reports, but 9-38 ms at 100 reports (65,000 vectors: the
 matrix no longer fits in cache, and one query with k=400 does not use BLAS). An inverted file
 (IVF: k-means lists, a query reads the ``nprobe`` nearest lists) answers in well under 1 ms at
 100x with recall@10 1.000 and recall@400 >= 0.998 against flat, measured with the public questions.

@@ -20,8 +20,8 @@ MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 # sentence vectors. Measured on 2 cores (assistant bench --shelf 10,100): flat costs 0.06 ms per
 # query for this report (650 vectors), 0.2-0.8 ms at 10x (6,500), 2.3 ms at 32x (20,700) and
 # 9-38 ms at 100x (65,000); IVF costs about 0.5 ms at 32x and 100x with recall@10 and @400 of
-# 1.000 against flat and the same top 5 passages for every public question. So flat (exact) while
-# it costs about 1 ms, up to about 30 reports of this size, IVF above.
+# 1.000 against flat and the same top 5 passages for every public question. So flat (exact) up to
+# about 30 reports of this size, where it reaches about 2 ms, IVF above.
 ANN_THRESHOLD = 20_000
 IVF_PROBE_SHARE = 1 / 32  # share of the k-means lists a query reads, at least...
 IVF_SCAN_MIN = 4_000  # ...enough lists for this many vectors: ten times the 400 units the retriever takes
