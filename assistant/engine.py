@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -77,6 +79,9 @@ class Assistant:
         self.multilingual = (
             multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
         )
+        # A room asks the same questions: identical dense queries reuse their vector.
+        size = self.settings.query_cache_size
+        self._query_vector = lru_cache(maxsize=size)(self._encode_query) if size > 0 else self._encode_query
 
     @classmethod
     def open(
@@ -136,16 +141,20 @@ class Assistant:
         sections: list[str] | None = None,
         documents: list[str] | None = None,
         previous: Turn | None = None,
+        timings: dict[str, float] | None = None,
     ) -> Answer:
         """Top ``k`` passages for ``question``; raises InvalidQuestion for empty or overlong input.
 
         ``sections`` (labels) and ``documents`` (titles, file names or ids; UnknownDocument when
         one is not indexed) restrict the search; by default it covers every document.
         ``previous`` is the last turn of a conversation: a follow-up is searched with its context.
+        ``timings``, when given, receives seconds spent in "embed", "search" and "ranking".
         """
         only_documents = self.document_ids(documents) if documents else None
+        started = time.perf_counter()
         asked = clean_question(question, self.settings.max_question_chars)
-        text = resolve(asked, previous, names_section=bool(self.retriever.intent(asked).sections))
+        intent = self.retriever.intent(asked)
+        text = resolve(asked, previous, names_section=bool(intent.sections))
         k = min(max(1, k or self.settings.top_k), 50)
         notes: list[str] = []
         only = frozenset(sections) if sections else None
@@ -157,7 +166,9 @@ class Assistant:
         else:
             if not english:
                 notes.append(multilingual.MISSING_NOTE)
-            query_vector = self.embedder.encode([self.retriever.dense_query(text)])[0]
+            query_vector = self._query_vector(self.retriever.dense_query(text))
+        if timings is not None:
+            timings["embed"] = time.perf_counter() - started
         scored, _intent = self.retriever.rank(
             text,
             query_vector=query_vector,
@@ -165,7 +176,10 @@ class Assistant:
             only_sections=only,
             only_documents=only_documents,
             limit=max(k, 10),
+            intent=intent if text == asked else None,
+            timings=timings,
         )
+        ranked = time.perf_counter()
         names_document = self.names_documents
         query_tokens = set(tokenize(text))
         hits = [
@@ -184,4 +198,11 @@ class Assistant:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
+        if timings is not None:
+            timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        vector = np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+        vector.setflags(write=False)  # shared by every caller of the cache
+        return vector

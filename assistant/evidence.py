@@ -20,15 +20,21 @@ class SentenceIndex:
             self.first.append(total)
             total += len(spans)
         self.vectors = vectors if vectors is not None and len(vectors) == total else None
-        self._tokens: list[list[set[str]]] = [
-            [set(tokenize(c.text[s:e])) for s, e in spans] for c, spans in zip(chunks, self.spans, strict=True)
-        ]
+        self._chunks = chunks
+        self._tokens: dict[int, list[set[str]]] = {}  # per chunk, made when first cited: fast start on a shelf
+
+    def _words(self, position: int) -> list[set[str]]:
+        words = self._tokens.get(position)
+        if words is None:
+            text = self._chunks[position].text
+            words = self._tokens[position] = [set(tokenize(text[s:e])) for s, e in self.spans[position]]
+        return words
 
     def scores(self, position: int, query_vector: np.ndarray | None, query_tokens: set[str]) -> np.ndarray:
         """Score of each sentence of chunk ``position``: cosine plus share of query words it holds."""
         count = len(self.spans[position])
         overlap = np.array(
-            [len(query_tokens & words) / max(1, len(query_tokens)) for words in self._tokens[position]],
+            [len(query_tokens & words) / max(1, len(query_tokens)) for words in self._words(position)],
             dtype=np.float32,
         )
         if self.vectors is None or query_vector is None:

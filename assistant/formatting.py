@@ -63,3 +63,9 @@ def format_notes(answer: Answer) -> str | None:
     if not answer.hits:
         parts.append("No passage found.")
     return "\n\n".join(parts) or None
+
+
+def format_answer(answer: Answer) -> list[str]:
+    """The chat messages for an answer: the notes (when there are any), then one per passage."""
+    notes = format_notes(answer)
+    return ([notes] if notes is not None else []) + [format_hit(hit) for hit in answer.hits]

@@ -3,10 +3,12 @@ nudged by the report's structure (a named section, a request for recommendations
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from .ann import make_vector_index
 from .embedding import Embedder
 from .lexical import LexicalIndex, expand_acronyms
 from .store import Index
@@ -41,33 +43,51 @@ def _zscore(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 1e-9 else np.zeros_like(values)
 
 
+def _with_sentences(index: Index) -> bool:
+    sentences = index.extra_vectors.get("sentences")
+    counts = index.manifest.get("sentence_counts") or []
+    return sentences is not None and len(sentences) > 0 and sum(counts) == len(sentences)
+
+
+def unit_owners(index: Index) -> np.ndarray:
+    """For each dense search unit (every passage, then every sentence), the chunk it belongs to."""
+    owners = [np.arange(len(index.chunks))]
+    if _with_sentences(index):
+        owners.append(np.repeat(np.arange(len(index.chunks)), index.manifest["sentence_counts"]))
+    return np.concatenate(owners)
+
+
+def unit_vectors(index: Index) -> np.ndarray:
+    """The vectors of the dense search units, in the order of :func:`unit_owners`."""
+    parts = [index.vectors]
+    if _with_sentences(index):
+        parts.append(index.extra_vectors["sentences"])
+    return np.vstack(parts).astype(np.float32)
+
+
 class Retriever:
     """Dense search over passages and their sentences (a passage scores as its best match), BM25,
     fusion of the two, and structure boosts."""
 
     def __init__(self, index: Index, embedder: Embedder, weights: RankingWeights | None = None) -> None:
-        import faiss
-
         self.index = index
         self.chunks = index.chunks
         self.embedder = embedder
         self.weights = weights or RankingWeights()
         self.lexical = LexicalIndex([c.embed_text for c in self.chunks], index.manifest.get("acronyms", {}))
         self.sections = SectionMatcher([c.section_label for c in self.chunks])
-        self._labels = np.array([c.section_label for c in self.chunks])
         self._docs = np.array([c.doc for c in self.chunks])
+        self._label_ids = {
+            label: number for number, label in enumerate(dict.fromkeys(c.section_label for c in self.chunks))
+        }
+        self._label_of = np.array([self._label_ids[c.section_label] for c in self.chunks], dtype=np.int32)
         self._is_recommendation = np.array([c.kind == "recommendation" for c in self.chunks])
-        sentences = index.extra_vectors.get("sentences")
-        owners = [np.arange(len(self.chunks))]
-        unit_vectors = [index.vectors]
-        if sentences is not None and len(sentences):
-            counts = index.manifest.get("sentence_counts") or []
-            if sum(counts) == len(sentences):
-                owners.append(np.repeat(np.arange(len(self.chunks)), counts))
-                unit_vectors.append(sentences)
-        self._unit_owner = np.concatenate(owners)
-        self._units = faiss.IndexFlatIP(index.vectors.shape[1])
-        self._units.add(np.vstack(unit_vectors).astype(np.float32))
+        self._unit_owner = unit_owners(index)
+        saved = index.units_index
+        if saved is not None and saved.ntotal == len(self._unit_owner) and saved.d == index.vectors.shape[1]:
+            self._units = saved
+        else:
+            self._units = make_vector_index(unit_vectors(index))
 
     def intent(self, question: str) -> QueryIntent:
         return self.sections.intent(question)
@@ -95,19 +115,28 @@ class Retriever:
         only_sections: frozenset[str] | None = None,
         only_documents: frozenset[str] | None = None,
         limit: int = 10,
+        intent: QueryIntent | None = None,
+        timings: dict[str, float] | None = None,
     ) -> tuple[list[Scored], QueryIntent]:
         """The best ``limit`` chunks for ``question``, best first.
 
         ``dense`` replaces the MiniLM scores (one per chunk), e.g. by multilingual ones.
         ``only_sections`` (labels) and ``only_documents`` (document ids) restrict the search.
+        ``intent`` is the question's, when the caller has it already. ``timings``, when given,
+        receives the seconds spent in "search" (dense and BM25) and "ranking" (fusion, boosts).
         """
         weights = self.weights
-        intent = self.intent(question)
+        if intent is None:
+            intent = self.intent(question)
         if dense is None:
             if query_vector is None:
                 query_vector = self.embedder.encode([self.dense_query(question)])[0]
+            started = time.perf_counter()
             dense = self.dense_scores(query_vector)
+        else:
+            started = time.perf_counter()
         lexical = self.lexical.scores(self.lexical.query_tokens(question))
+        searched = time.perf_counter()
         if weights.fusion == "rrf":
             dense_rank = np.argsort(np.argsort(-dense))
             lexical_rank = np.argsort(np.argsort(-lexical))
@@ -117,16 +146,25 @@ class Retriever:
             ) * (weights.rrf_k + 1)
         else:
             fused = (weights.dense * _zscore(dense) + (1 - weights.dense) * _zscore(lexical)) / 4
-        in_named = np.isin(self._labels, list(intent.sections))
+        in_named = self._in_sections(intent.sections)
         fused = fused + weights.section * in_named
         if intent.wants_recommendations:
             boost = np.where(in_named, weights.named_recommendation, weights.recommendation)
             fused = fused + boost * self._is_recommendation
         if only_sections:
-            fused = np.where(np.isin(self._labels, list(only_sections)), fused, -np.inf)
+            fused = np.where(self._in_sections(only_sections), fused, -np.inf)
         if only_documents:
             fused = np.where(np.isin(self._docs, list(only_documents)), fused, -np.inf)
         order = np.argsort(-fused, kind="stable")[:limit]
-        return [
+        scored = [
             Scored(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if np.isfinite(fused[i])
-        ], intent
+        ]
+        if timings is not None:
+            timings["search"] = timings.get("search", 0.0) + searched - started
+            timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - searched
+        return scored, intent
+
+    def _in_sections(self, labels: frozenset[str]) -> np.ndarray:
+        """Mask of the chunks in the sections named ``labels`` (no string comparison per chunk)."""
+        wanted = [self._label_ids[label] for label in labels if label in self._label_ids]
+        return np.isin(self._label_of, wanted) if wanted else np.zeros(len(self.chunks), dtype=bool)

@@ -6,6 +6,8 @@ Layout of ``index/``::
     build-<id>/manifest.json model, corpus hash, parser version, dimension, count, file hashes
     build-<id>/chunks.jsonl  one Chunk per line
     build-<id>/dense.faiss   FAISS inner-product index of unit vectors
+    build-<id>/units.faiss   optional approximate (IVF) index of passage and sentence vectors,
+                             kept only for large corpora where it is slow to rebuild at start
     build-<id>/<extra>.npy   optional cached vectors (e.g. the multilingual model's)
 
 A build is written to a fresh folder and only then named in CURRENT, so an
@@ -42,14 +44,23 @@ class Index:
     vectors: np.ndarray  # (n, d) float32, unit length; kept for reranking and tests
     manifest: dict[str, Any]
     extra_vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    faiss_index: Any = None  # built from ``vectors`` when absent
+    units_index: Any = None  # the retriever's search index when saved with the build (large corpora)
+    _flat: Any = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.faiss_index is None:
-            import faiss
+    @property
+    def faiss_index(self) -> Any:
+        """A flat FAISS index of ``vectors``, made on first use: serving never needs this copy."""
+        if self._flat is None:
+            self._flat = _flat_index(self.vectors)
+        return self._flat
 
-            self.faiss_index = faiss.IndexFlatIP(self.vectors.shape[1])
-            self.faiss_index.add(self.vectors)
+
+def _flat_index(vectors: np.ndarray) -> Any:
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
 
 
 def _sha256(path: Path) -> str:
@@ -90,7 +101,10 @@ def save_index(index_dir: Path, index: Index) -> Path:
         with (staging / "chunks.jsonl").open("w", encoding="utf-8") as handle:
             for chunk in index.chunks:
                 handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-        faiss.write_index(index.faiss_index, str(staging / "dense.faiss"))
+        flat = index._flat if index._flat is not None else _flat_index(index.vectors)
+        faiss.write_index(flat, str(staging / "dense.faiss"))
+        if index.units_index is not None:
+            faiss.write_index(index.units_index, str(staging / "units.faiss"))
         for name, vectors in index.extra_vectors.items():
             np.save(staging / f"{name}.npy", vectors.astype(np.float32), allow_pickle=False)
         files = {p.name: _sha256(p) for p in sorted(staging.iterdir())}
@@ -162,6 +176,7 @@ def load_index(index_dir: Path) -> Index:
         faiss_index = faiss.read_index(str(build / "dense.faiss"))
         vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal)
         extra = {p.stem: np.load(p, allow_pickle=False) for p in build.glob("*.npy")}
+        units = faiss.read_index(str(build / "units.faiss")) if "units.faiss" in files else None
     except (ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorrupt(f"The index in {build} cannot be read ({error}).", REBUILD_HINT) from error
     if len(chunks) != faiss_index.ntotal or len(chunks) != manifest.get("count"):
@@ -172,4 +187,4 @@ def load_index(index_dir: Path) -> Index:
         raise IndexCorrupt(
             f"The index in {build} has dimension {faiss_index.d}, its manifest says otherwise.", REBUILD_HINT
         )
-    return Index(chunks, np.asarray(vectors, dtype=np.float32), manifest, extra, faiss_index)
+    return Index(chunks, np.asarray(vectors, dtype=np.float32), manifest, extra, units)

@@ -218,3 +218,17 @@ def test_model_weights_are_verified(tmp_path: Path) -> None:
     assert "not the expected all-MiniLM-L6-v2 release" in str(error.value)
     with pytest.raises(ModelUnavailable, match="missing"):
         verify_weights(tmp_path / "empty")
+
+
+@pytest.mark.model
+def test_model_fast_query_path_is_bit_identical(real_assistant: Assistant) -> None:
+    """One question is encoded without SentenceTransformer.encode (and through the traced
+    transformer): the vectors must be exactly those of the library, or ranking could change."""
+    import numpy as np
+
+    embedder = real_assistant.embedder
+    model = embedder._model  # type: ignore[attr-defined]
+    assert embedder._traced is not None  # type: ignore[attr-defined]
+    for text in ("Who moderated Panel 3?", "a", "What did the panel say about recruitment fees? " * 40):
+        expected = model.encode([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        assert np.array_equal(embedder.encode([text])[0], expected[0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +134,7 @@ def test_rebuild_embeds_only_the_new_document(settings_tmp: Settings) -> None:
     new_chunks = [c for c in index.chunks if c.doc_title == "Trainer's guide"]
     assert new_chunks and index.manifest["reused_documents"] == ["osce-2017-public-private-partnership-report"]
     passages = [t for t in second.texts if t in {c.embed_text for c in index.chunks}]
-    assert passages == [c.embed_text for c in new_chunks]  # the report's passages were not embedded again
+    assert sorted(passages) == sorted(c.embed_text for c in new_chunks)  # the report's passages were not embedded again
     assert not any("Panel 3" in t for t in second.texts)
     assert np.array_equal(index.vectors[: len(report_vectors)], report_vectors)
     assert index_status(settings_tmp, first.name, first.weights_sha256) == "fresh"
@@ -218,7 +219,8 @@ def test_app_filters_by_document_and_names_it_in_citations(multi: tuple[Settings
     hits = conversation.answers[0].hits
     assert hits and all(h.chunk.doc_title == "Supply chain guidance" for h in hits)
     assert history[1]["content"].startswith("**[1] Supply chain guidance, ")
-    assert ", p. " in history[1]["content"].split("\n")[0] or ", pp. " in history[1]["content"].split("\n")[0]
+    heading = re.sub(r"\\(.)", r"\1", history[1]["content"].split("\n")[0])  # Markdown escapes removed
+    assert ", p. " in heading or ", pp. " in heading
     _, _, everywhere = respond("Who moderated Panel 3?", [], ALL, None, assistant, ALL_DOCUMENTS)
     assert everywhere.answers[0].hits[0].citation == f"{REPORT}, Panel 3, ¶1"
 
@@ -235,7 +237,7 @@ def test_app_page_lists_refused_files_and_offers_the_document_filter(multi: tupl
         assert [choice[0] for choice in dropdown["props"]["choices"]][1:] == assistant.document_titles
         rejected = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "rejected")
         for name in ("empty.txt", "photo.txt", "broken.pdf", "huge.md"):
-            assert name in rejected["props"]["value"]
+            assert name in re.sub(r"\\(.)", r"\1", rejected["props"]["value"])
         history, _ = running.client().predict(NARWHAL, [], "All sections", None, "Trainer's guide", api_name="/ask")
         first = next(text_of(m) for m in history[1:] if text_of(m).startswith("**[1]"))
         assert first.startswith("**[1] Trainer's guide, ")

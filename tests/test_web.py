@@ -113,7 +113,7 @@ def test_files_outside_the_app_are_not_served(app: Running) -> None:
 def test_a_full_queue_says_busy_instead_of_hanging(fake_assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     from gradio_client.exceptions import AppError
 
-    slow = replace(fake_assistant.settings, concurrency=1, queue_size=1)
+    slow = replace(fake_assistant.settings, queue_concurrency=1, queue_max_size=1)
     original = fake_assistant.ask
 
     def slow_ask(*args: Any, **kwargs: Any) -> Any:
