@@ -27,6 +27,13 @@ NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest pa
 
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, amounts
+# A question about what happened after the report was written: no report can answer it.
+_AFTERWARDS = re.compile(
+    r"(?i)\b(?:after|since|following) (?:the|this|that) (?:conference|report|event|meeting|panels?)\b"
+    r"|\b(?:eventually|subsequently|in the years? (?:after|since))\b"
+)
+AFTER_THE_REPORT = "asks what happened after the report"
+AFTERWARDS_NOTE = "A report can only tell what was known when it was written, not what happened after it."
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,8 @@ class AbstainRule:
       answerable public question scores at least 0.40; unrelated questions score under 0.25), or
       ``min_multilingual`` for the multilingual model (answerable Russian mostly >= 0.22, unrelated <= 0.22);
     - the question names a number (a year, a count) that none of the top passages contains: the
-      report has nothing on that date or figure.
+      report has nothing on that date or figure;
+    - the question asks what happened after the report ("after the conference", "eventually").
     """
 
     min_dense: float = 0.30
@@ -56,6 +64,8 @@ class AbstainRule:
         for number in set(_NUMBER.findall(question)) - panel_numbers:
             if not re.search(rf"(?<![\d]){re.escape(number)}(?![\d])", top_text):
                 reasons.append(f"{number} is in no top passage")
+        if _AFTERWARDS.search(question):
+            reasons.append(AFTER_THE_REPORT)
         return reasons
 
 
@@ -196,6 +206,8 @@ class Assistant:
         abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
+            if AFTER_THE_REPORT in reasons:
+                notes.insert(1, AFTERWARDS_NOTE)
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
         if timings is not None:

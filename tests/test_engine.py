@@ -14,7 +14,7 @@ import pytest
 
 from assistant import multilingual
 from assistant.config import MODEL_PACKAGE, Settings
-from assistant.engine import NOT_ADDRESSED, Assistant
+from assistant.engine import AFTERWARDS_NOTE, NOT_ADDRESSED, Assistant
 from assistant.errors import InvalidQuestion, ModelUnavailable
 from assistant.followup import Turn
 from assistant.sentences import sentence_spans
@@ -121,6 +121,25 @@ def test_a_year_the_report_never_mentions_is_not_answered(fake_assistant: Assist
     assert answer.abstained is True
     assert answer.notes[0] == NOT_ADDRESSED
     assert answer.hits, "the closest passages are still shown"
+
+
+@pytest.mark.parametrize(
+    ("question", "afterwards"),
+    [
+        ("Did the Russian parliament eventually adopt the model draft law?", True),
+        ("What did the ministry do after the conference about recruitment fees?", True),
+        ("Which laws were subsequently passed on supply chains?", True),
+        ("What did the Russian legislative branch say about the model draft law?", False),
+        ("What happened during the conference on recruitment fees?", False),
+    ],
+)
+def test_questions_about_what_happened_after_the_report(
+    fake_assistant: Assistant, question: str, afterwards: bool
+) -> None:
+    answer = fake_assistant.ask(question)
+    assert (AFTERWARDS_NOTE in answer.notes) is afterwards
+    if afterwards:
+        assert answer.abstained and answer.notes[0] == NOT_ADDRESSED and answer.hits  # closest passages still shown
 
 
 def test_a_follow_up_is_searched_with_the_previous_turn(fake_assistant: Assistant) -> None:
