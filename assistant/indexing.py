@@ -101,12 +101,15 @@ def _encode_with_progress(
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
     vectors = np.zeros((len(texts), dimension), dtype=np.float32)
+    bar = show and sys.stderr.isatty()  # a log file gets one line, not hundreds of redraws
+    if show and not bar and batches:
+        print(f"{label}: {len(texts)} texts", file=sys.stderr)
     for number, batch in enumerate(batches, start=1):
         vectors[batch] = embedder.encode([texts[i] for i in batch])
-        if show:
+        if bar:
             done = int(30 * number / len(batches))
             print(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {number}/{len(batches)}", end="", file=sys.stderr)
-    if show and batches:
+    if bar and batches:
         print(file=sys.stderr)
     return vectors
 

@@ -52,6 +52,9 @@ def test_build_shows_progress_on_stderr(
     build_index(settings_tmp, fake_embedder, show_progress=True)
     captured = capsys.readouterr()
     assert "Embedding passages" in captured.err and captured.out == ""
+    # not a terminal (a log file, CI): one line per stage, no carriage-return redraws
+    assert "\r" not in captured.err
+    assert captured.err.count("Embedding passages:") == 1
 
 
 def test_appended_sentence_makes_the_index_stale_until_rebuilt(
