@@ -151,6 +151,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         participants=args.participants,
         questions_file=Path(args.questions) if args.questions else DEFAULT_QUESTIONS,
         out=Path(args.out) if args.out else None,
+        soak_minutes=args.soak,
     )
     return main(options)
 
@@ -208,6 +209,13 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--shelf", default="10,100", help="corpus sizes in reports, e.g. 10,100 ('' for none)")
     bench.add_argument("--participants", type=int, default=40, help="people in the simulated room (default 40)")
     bench.add_argument("--questions", help="JSONL questions (default ../shared/eval/questions.jsonl)")
+    bench.add_argument(
+        "--soak",
+        type=float,
+        default=0.0,
+        metavar="MINUTES",
+        help="then rooms one after another for MINUTES, memory sampled",
+    )
     bench.set_defaults(run=cmd_bench)
     return main
 

@@ -39,6 +39,7 @@ class Options:
     asks: int = 10
     questions_file: Path = Path("/nonexistent")
     out: Path | None = None
+    soak_minutes: float = 0.0  # rooms one after another for this long, memory sampled after each
 
 
 def load_questions(path: Path) -> list[str]:
@@ -126,6 +127,13 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
             row("app CPU per request", "web.room.server_cpu_ms_per_request", " ms")
             row("simulated room's CPU per request (same cores)", "web.room.client_cpu_ms_per_request", " ms")
             row("answers identical to single-user", "web.room.identical_answers")
+        soak = results["web"].get("soak")
+        if soak:
+            out.append((f"Soak: {soak['rooms']} rooms in {soak['minutes']:g} min", "", ""))
+            row("requests", "web.soak.requests")
+            row("errors", "web.soak.errors")
+            row("answers unlike a single user's", "web.soak.mismatches")
+            row("server RSS growth after the first room", "web.soak.rss_growth_after_first_room_mb", " MB")
         row("peak RSS of the serving process", "web.peak_rss_mb", " MB")
     return out
 
@@ -222,6 +230,11 @@ def _web(index_dir: Path, questions: list[str], reference: dict[str, str], optio
             asks = 3 if options.quick else options.asks
             _log(f"full room: {participants} participants × {asks} questions")
             result["room"] = web.room(server, questions, reference | replies, participants=participants, asks=asks)
+        if options.soak_minutes > 0:
+            _log(f"soak: rooms of {options.participants} for {options.soak_minutes:g} minutes")
+            result["soak"] = web.soak(
+                server, questions, reference | replies, options.soak_minutes, options.participants
+            )
         result["peak_rss_mb"] = web.peak_rss_mb(server.process.pid)
     return result
 

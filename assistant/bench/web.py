@@ -39,6 +39,48 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def rss_mb(pid: int) -> float:
+    """Current resident memory (VmRSS) of a live process, in MB; NaN where /proc is not there."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def soak(
+    server: Server, questions: list[str], reference: dict[str, str], minutes: float, participants: int
+) -> dict[str, Any]:
+    """Rooms of ``participants`` one after another for ``minutes``: errors, answers unlike a single
+    user's, and the server's memory after each room, to see whether it keeps growing."""
+    ends = time.time() + minutes * 60
+    rounds: list[dict[str, Any]] = []
+    while time.time() < ends or not rounds:
+        result = room(server, questions, reference, participants=participants, asks=10, seed=len(rounds) + 1)
+        rounds.append(
+            {
+                "requests": result["requests"],
+                "errors": result["errors"],
+                "mismatches": result["mismatches"],
+                "p95_ms": result["p95_ms"],
+                "rss_mb": rss_mb(server.process.pid),
+            }
+        )
+    memory = [r["rss_mb"] for r in rounds]
+    return {
+        "minutes": minutes,
+        "rooms": len(rounds),
+        "requests": sum(r["requests"] for r in rounds),
+        "errors": sum(r["errors"] for r in rounds),
+        "mismatches": sum(r["mismatches"] for r in rounds),
+        "rss_mb_after_each_room": memory,
+        "rss_growth_after_first_room_mb": (memory[-1] - memory[0]) if len(memory) > 1 else 0.0,
+        "rounds": rounds,
+    }
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a live process (all its threads), from /proc; NaN elsewhere."""
     try:
