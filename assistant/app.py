@@ -275,7 +275,9 @@ def access(host: str, auth: str | None, no_auth: bool) -> tuple[tuple[str, str] 
     )
 
 
-def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, **options: Any) -> Any:
+def launch(
+    demo: Any, host: str, port: int, login: tuple[str, str] | None, sessions: int = 400, **options: Any
+) -> Any:
     """Start the server: no share link, no browser, no server-side rendering, no run history kept in
     the browser, and no folder served beyond Gradio's own (a GRADIO_ALLOWED_PATHS setting is ignored)."""
     os.environ.pop("GRADIO_ALLOWED_PATHS", None)
@@ -291,6 +293,7 @@ def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, **opt
         run_history=False,
         footer_links=["api"],
         enable_monitoring=False,
+        state_session_capacity=sessions,
         mcp_server=False,
         pwa=False,
         css=CSS,
@@ -317,4 +320,4 @@ def serve(
     demo = build_app(assistant, settings=settings)
     print(f"Serving on http://{host}:{port} : {who}  (Ctrl+C to stop)", file=sys.stderr)
     print(f"Feedback flags are appended to {settings.feedback_path}", file=sys.stderr)
-    launch(demo, host, port, login, quiet=True)
+    launch(demo, host, port, login, settings.max_sessions, quiet=True)

@@ -51,6 +51,10 @@ class Settings:
     # network client would hold up the room); the rest wait, up to queue_max_size, then are refused.
     queue_concurrency: int = 4
     queue_max_size: int = 128
+    # Browser sessions whose state the server keeps (Gradio copies the page's configuration into
+    # each, ~100 KB here); the oldest are dropped beyond this. A room of 40 reloading a few times
+    # fits; without a bound a day of reloads grew the server by 300 MB (measured: bench --soak).
+    max_sessions: int = 400
     query_cache_size: int = 256  # recent question vectors kept: a room asks the same questions
     host: str = "127.0.0.1"
     port: int = 7860
