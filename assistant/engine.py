@@ -11,7 +11,7 @@ import numpy as np
 
 from . import multilingual
 from .config import Settings, load_settings
-from .embedding import Embedder
+from .embedding import Embedder, encode_query
 from .errors import UnknownDocument
 from .evidence import SentenceIndex
 from .followup import Turn, resolve
@@ -92,7 +92,7 @@ class Assistant:
         if embedder is None:
             from .embedding import MiniLMEmbedder
 
-            embedder = MiniLMEmbedder(threads=settings.torch_threads)
+            embedder = MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
         return cls(open_index(settings, embedder, rebuild=rebuild), embedder, settings)
 
     @property
@@ -203,6 +203,6 @@ class Assistant:
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
 
     def _encode_query(self, text: str) -> np.ndarray:
-        vector = np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+        vector = encode_query(self.embedder, text)
         vector.setflags(write=False)  # shared by every caller of the cache
         return vector

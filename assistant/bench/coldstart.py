@@ -26,7 +26,7 @@ def main(index_dir: str, question: str) -> None:
     from assistant.indexing import open_index
 
     settings = replace(load_settings(), index_dir=Path(index_dir))
-    embedder = MiniLMEmbedder(threads=settings.torch_threads)
+    embedder = MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
     loaded_model = time.perf_counter()
     assistant = Assistant(open_index(settings, embedder, rebuild=False), embedder, settings)
     loaded_index = time.perf_counter()
