@@ -34,7 +34,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .indexing import build_index, index_status, rejected_messages
 
     settings = _settings(args)
-    embedder = MiniLMEmbedder(threads=settings.torch_threads)
+    embedder = MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
     status = index_status(settings, embedder.name, embedder.weights_sha256)
     if status == "fresh" and not args.force:
         print(f"The index in {settings.index_dir} is up to date (use --force to rebuild).")

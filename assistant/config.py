@@ -47,6 +47,9 @@ class Settings:
     # Intra-op threads for torch (MiniLM): one per core of a 2-core laptop. The model runs one
     # encode at a time (a lock in embedding.py), so 2 threads never compete with each other.
     torch_threads: int = 2
+    # Questions through ONNX Runtime when the `fast` extra is installed (the same threads; measured
+    # in the README's Performance section); its graph is exported once into index_dir/models.
+    onnx: bool = True
     # Gradio's queue: requests run concurrently up to this many (the default is 1: one slow
     # network client would hold up the room); the rest wait, up to queue_max_size, then are refused.
     queue_concurrency: int = 4
@@ -59,6 +62,11 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = field(default=None, repr=False)  # "user:password"
+
+    @property
+    def onnx_dir(self) -> Path | None:
+        """Where the exported ONNX graph is cached (next to the index), or None: torch only."""
+        return self.index_dir / "models" if self.onnx else None
 
     @property
     def max_document_bytes(self) -> int:
@@ -74,6 +82,7 @@ def load_settings() -> Settings:
         feedback_path=_env_path("ASSISTANT_FEEDBACK_FILE", defaults.feedback_path),
         max_document_mb=float(os.environ.get("ASSISTANT_MAX_DOCUMENT_MB", defaults.max_document_mb)),
         torch_threads=int(os.environ.get("ASSISTANT_TORCH_THREADS", defaults.torch_threads)),
+        onnx=os.environ.get("ASSISTANT_ONNX", "1").strip().lower() not in {"0", "false", "no", "off"},
         queue_concurrency=int(os.environ.get("ASSISTANT_QUEUE_CONCURRENCY", defaults.queue_concurrency)),
         query_cache_size=int(os.environ.get("ASSISTANT_QUERY_CACHE", defaults.query_cache_size)),
         auth=os.environ.get("ASSISTANT_AUTH") or None,

@@ -9,18 +9,35 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import multilingual
+from . import multilingual, onnxrt
 from .config import Settings, load_settings
-from .embedding import Embedder
+from .embedding import Embedder, encode_query
 from .errors import UnknownDocument
 from .evidence import SentenceIndex
 from .followup import Turn, resolve
-from .indexing import open_index, rejected_messages
+from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
 from .questions import clean_question, is_english
 from .records import Answer, Chunk, Hit
 from .retrieval import RankingWeights, Retriever, Scored
 from .store import Index
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """ONNX Runtime alone when the index is fresh and the exported graph passes its sidecar's
+    gate (no torch import: a faster, smaller server); else torch's MiniLM, which builds the index
+    and exports the graph when needed."""
+    embedder = onnxrt.query_embedder(
+        settings.onnx_dir,
+        settings.torch_threads,
+        lambda name, sha256: index_status(settings, name, sha256) == "fresh",
+    )
+    if embedder is not None:
+        return embedder
+    from .embedding import MiniLMEmbedder
+
+    return MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
+
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
 NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
@@ -100,9 +117,7 @@ class Assistant:
         """Load the model and the index (building the index first when missing or stale)."""
         settings = settings or load_settings()
         if embedder is None:
-            from .embedding import MiniLMEmbedder
-
-            embedder = MiniLMEmbedder(threads=settings.torch_threads)
+            embedder = load_embedder(settings)
         return cls(open_index(settings, embedder, rebuild=rebuild), embedder, settings)
 
     @property
@@ -215,6 +230,6 @@ class Assistant:
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
 
     def _encode_query(self, text: str) -> np.ndarray:
-        vector = np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+        vector = encode_query(self.embedder, text)
         vector.setflags(write=False)  # shared by every caller of the cache
         return vector

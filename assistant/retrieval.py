@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .ann import make_vector_index
-from .embedding import Embedder
+from .embedding import Embedder, encode_query
 from .lexical import LexicalIndex, expand_acronyms
 from .store import Index
 from .structure import QueryIntent, SectionMatcher
@@ -130,7 +130,7 @@ class Retriever:
             intent = self.intent(question)
         if dense is None:
             if query_vector is None:
-                query_vector = self.embedder.encode([self.dense_query(question)])[0]
+                query_vector = encode_query(self.embedder, self.dense_query(question))
             started = time.perf_counter()
             dense = self.dense_scores(query_vector)
         else:

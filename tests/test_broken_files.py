@@ -67,7 +67,7 @@ def test_index_can_live_outside_the_install_folder(
     elsewhere = tmp_path / "elsewhere" / "index"
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(settings_tmp.corpus_dir))
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(elsewhere))
-    monkeypatch.setattr(embedding, "MiniLMEmbedder", lambda threads: FakeEmbedder())
+    monkeypatch.setattr(embedding, "MiniLMEmbedder", lambda threads, onnx_dir=None: FakeEmbedder())
     assert cli.main(["build"]) == 0
     assert (elsewhere / "CURRENT").is_file()
     assert str(elsewhere) in capsys.readouterr().out

@@ -98,8 +98,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         out.append(("Cold start to first answer (new process)", "", ""))
         row("total", "cold_start.total_s", " s")
         row("  interpreter start", "cold_start.interpreter_s", " s")
-        row("  imports (torch, sentence-transformers, faiss)", "cold_start.imports_s", " s")
-        row("  model load (incl. weights sha256)", "cold_start.model_s", " s")
+        row("  imports (faiss, the assistant)", "cold_start.imports_s", " s")
+        row("  model load (ORT alone, or torch; weights sha256)", "cold_start.model_s", " s")
         row("  index load (+ BM25, multilingual model)", "cold_start.index_s", " s")
         row("  first answer", "cold_start.first_answer_s", " s")
     for key, label in (("query", "every query embedded"), ("query_cached", "repeated questions, cached vector")):

@@ -15,18 +15,15 @@ from pathlib import Path  # noqa: E402
 
 def main(index_dir: str, question: str) -> None:
     import faiss  # noqa: F401  (imported here so the cost is counted as imports, not index load)
-    import sentence_transformers  # noqa: F401
-    import torch  # noqa: F401
 
     from assistant.config import load_settings
-    from assistant.engine import Assistant
+    from assistant.engine import Assistant, load_embedder
 
     imported = time.perf_counter()
-    from assistant.embedding import MiniLMEmbedder
     from assistant.indexing import open_index
 
     settings = replace(load_settings(), index_dir=Path(index_dir))
-    embedder = MiniLMEmbedder(threads=settings.torch_threads)
+    embedder = load_embedder(settings)  # ONNX Runtime alone (no torch) for a fresh index
     loaded_model = time.perf_counter()
     assistant = Assistant(open_index(settings, embedder, rebuild=False), embedder, settings)
     loaded_index = time.perf_counter()
@@ -38,6 +35,7 @@ def main(index_dir: str, question: str) -> None:
         "index_s": loaded_index - loaded_model,
         "first_answer_s": answered - loaded_index,
         "hits": len(answer.hits),
+        "torch_loaded": "torch" in sys.modules,
     }
     print(json.dumps(parts))
 

@@ -21,7 +21,7 @@ def build(settings: Settings) -> tuple[dict[str, Any], Any, Any]:
     from ..indexing import build_index
 
     started = time.perf_counter()
-    embedder = MiniLMEmbedder(threads=settings.torch_threads)
+    embedder = MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
     loaded = time.perf_counter()
     index = build_index(settings, embedder, show_progress=False)
     total = time.perf_counter() - loaded

@@ -93,14 +93,14 @@ def measure(scale: int, source_dir: Path, embed_seconds: float, questions: list[
     from ..config import load_settings
     from ..corpus import load_documents
     from ..documents import read_text
-    from ..embedding import MiniLMEmbedder
+    from ..embedding import MiniLMEmbedder, encode_query
     from ..report import parse_report
     from ..retrieval import unit_owners, unit_vectors
     from ..store import Index, load_index, save_index
     from .local import make_assistant, query_latency
 
     settings = load_settings()
-    embedder = MiniLMEmbedder(threads=settings.torch_threads)
+    embedder = MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
     source = load_index(source_dir)
     text = read_text(load_documents(settings.corpus_dir)[0].path)
     began = time.perf_counter()
@@ -135,7 +135,7 @@ def measure(scale: int, source_dir: Path, embed_seconds: float, questions: list[
     used = retriever._units
     approximate = used if ann.kind(used) == "ivf" else ann.make_vector_index(units, threshold=0)
     query_texts = [retriever.dense_query(q) for q in questions]
-    queries = np.vstack([embedder.encode([text])[0] for text in query_texts]).astype(np.float32)
+    queries = np.vstack([encode_query(embedder, text) for text in query_texts]).astype(np.float32)
     k = min(retriever.weights.units, flat.ntotal)
     flat_times, ann_times, exact, found = [], [], [], []
     for query in queries:
