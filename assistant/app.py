@@ -232,7 +232,11 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         projector.change(None, inputs=[projector], outputs=None, js=PROJECTOR_JS)
         demo.load(on_load, inputs=[chat, section, conversation], outputs=[*asked, *shown], api_visibility="private")
     # queue size and concurrency: see README, Performance
-    demo.queue(default_concurrency_limit=settings.queue_concurrency, max_size=settings.queue_max_size)
+    demo.queue(
+        default_concurrency_limit=settings.queue_concurrency,
+        max_size=settings.queue_max_size,
+        status_update_rate=settings.queue_status_seconds,
+    )
     return demo
 
 

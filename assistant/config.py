@@ -54,6 +54,10 @@ class Settings:
     # network client would hold up the room); the rest wait, up to queue_max_size, then are refused.
     queue_concurrency: int = 4
     queue_max_size: int = 128
+    # How often waiting participants get a queue-position update. Gradio's default ("auto") tells
+    # every waiting client each time any request finishes: with 40 waiting that is 40 messages per
+    # answer, more work than the answer itself.
+    queue_status_seconds: float = 1.0
     # Browser sessions whose state the server keeps (Gradio copies the page's configuration into
     # each, ~100 KB here); the oldest are dropped beyond this. A room of 40 reloading a few times
     # fits; without a bound a day of reloads grew the server by 300 MB (measured: bench --soak).
