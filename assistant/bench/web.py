@@ -165,9 +165,15 @@ def reply_text(history: Any) -> str:
     return "\n\n".join(reversed(replies))
 
 
-def ask(client: Any, question: str) -> str:
-    """One question through the app's /ask endpoint, as a new conversation; the reply's text."""
-    client.reset_session()  # else the app's per-session state reads the question as a follow-up
+def ask(client: Any, question: str, *, new_session: bool = True) -> str:
+    """One question through the app's /ask endpoint; the reply's text.
+
+    ``new_session`` starts a new conversation first, so a short question is never read as a
+    follow-up of the previous one. A room keeps one session per participant, as a browser tab
+    does (no public question is short and pronominal enough to be read as a follow-up).
+    """
+    if new_session:
+        client.reset_session()
     result = client.predict(question, [], ALL_SECTIONS, api_name="/ask")
     history = result[0] if isinstance(result, list | tuple) else result
     return reply_text(history)
@@ -211,7 +217,7 @@ def _participants(
             question = questions[(number * 7 + turn) % len(questions)]
             begun = time.perf_counter()
             try:
-                text = ask(clients[number], question)
+                text = ask(clients[number], question, new_session=False)
             except Exception as error:  # any failure is an error of the room run
                 with lock:
                     errors.append(f"{type(error).__name__}: {error}"[:200])
