@@ -102,6 +102,8 @@ class Assistant:
         self.retriever = Retriever(index, embedder, weights)
         self.sentences = SentenceIndex(index.chunks, index.extra_vectors.get("sentences"))
         self.abstain_rule = abstain or AbstainRule()
+        # Several documents are indexed: citations then name the document. Known once, not per question.
+        self.names_documents = len({c.doc for c in index.chunks}) > 1
         self.multilingual_vectors = index.extra_vectors.get("multilingual")
         self.multilingual = (
             multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
@@ -128,11 +130,6 @@ class Assistant:
     def document_titles(self) -> list[str]:
         """The indexed documents' short titles, in corpus order (for a document filter)."""
         return list(dict.fromkeys(c.doc_title or c.doc for c in self.index.chunks))
-
-    @property
-    def names_documents(self) -> bool:
-        """Several documents are indexed: citations then name the document."""
-        return len({c.doc for c in self.index.chunks}) > 1
 
     @property
     def rejected_documents(self) -> list[str]:

@@ -9,6 +9,7 @@ so unit tests stay fast and do not depend on whether the extra is installed.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shutil
 import socket
@@ -165,6 +166,11 @@ def text_of(message: dict[str, Any]) -> str:
     return str(content)
 
 
+def as_read(markdown: str) -> str:
+    """Chat Markdown as a reader sees it: backslash escapes, entities and hard breaks resolved."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n")))
+
+
 def last_turn(history: list[dict[str, Any]]) -> tuple[str, list[str]]:
     """The last question shown in a chat and the replies after it (a session's chat accumulates)."""
     last_user = max(i for i, m in enumerate(history) if m["role"] == "user")
@@ -174,13 +180,13 @@ def last_turn(history: list[dict[str, Any]]) -> tuple[str, list[str]]:
 class Running:
     """An app launched in this process on a free loopback port."""
 
-    def __init__(self, assistant: Any) -> None:
+    def __init__(self, assistant: Any, sessions: int = 400) -> None:
         from assistant.app import build_app, launch
 
         self.demo = build_app(assistant)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        launch(self.demo, "127.0.0.1", self.port, None, prevent_thread_lock=True, quiet=True)
+        launch(self.demo, "127.0.0.1", self.port, None, sessions, prevent_thread_lock=True, quiet=True)
 
     def client(self) -> Any:
         from gradio_client import Client

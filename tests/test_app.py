@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from conftest import last_turn
 
 from assistant.chat import ALL as ALL_SECTIONS
 from assistant.chat import respond
 from assistant.followup import Turn, is_follow_up, resolve
 
 
-def _text(message: dict) -> str:
-    content = message["content"]
-    if isinstance(content, list):
-        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return str(content)
-
-
-def _replies(history: list[dict]) -> list[str]:
-    """The assistant messages after the last question."""
-    last_user = max(i for i, m in enumerate(history) if m["role"] == "user")
-    return [_text(m) for m in history[last_user + 1 :]]
-
-
 def test_reply_carries_citations_one_passage_per_message(fake_assistant):
     history, box, conversation = respond("Who moderated Panel 3?", [], ALL_SECTIONS, None, fake_assistant)
     assert box == ""
     assert history[0] == {"role": "user", "content": "Who moderated Panel 3?"}
-    replies = _replies(history)
+    replies = last_turn(history)[1]
     assert replies[0].startswith("**[1] Panel 3, ¶1**")
     assert "John Morrison" in replies[0]
     assert [r.startswith(f"**[{n}] ") for n, r in enumerate(replies, start=1)] == [True] * 5
@@ -38,7 +26,7 @@ def test_reply_carries_citations_one_passage_per_message(fake_assistant):
 
 def test_section_filter_limits_the_reply(fake_assistant):
     history, _, _ = respond("recruitment fees", [], "Panel 1", None, fake_assistant)
-    cited = [r.splitlines()[0] for r in _replies(history) if r.startswith("**[")]
+    cited = [r.splitlines()[0] for r in last_turn(history)[1] if r.startswith("**[")]
     assert cited and all("Panel 1, " in line for line in cited)
 
 
@@ -76,7 +64,7 @@ def test_follow_up_is_read_with_the_previous_turn(fake_assistant):
     history, _, conversation = respond(
         "and what did they recommend?", history, ALL_SECTIONS, conversation, fake_assistant
     )
-    replies = _replies(history)
+    replies = last_turn(history)[1]
     assert "Read as a follow\\-up" in replies[0]
     assert any("Panel 2, Recommendation" in r for r in replies[1:])
     assert len(conversation.answers) == 2

@@ -6,14 +6,13 @@ the app keeps serving afterwards.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Running, last_turn
+from conftest import Running, as_read, last_turn
 
 from assistant import cli
 from assistant.chat import ALL, respond
@@ -49,11 +48,6 @@ CASES: list[tuple[str, str, str]] = [
 UNESCAPED = re.compile(r"(?<!\\)[\[\]()<>:@$=.`*_#|!]")
 
 
-def _unescape(shown: str) -> str:
-    """The question as a reader sees it: Markdown escapes and HTML entities resolved."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", shown.replace("  \n", "\n")))
-
-
 def _expected_shown(question: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", question)).strip()
 
@@ -75,7 +69,7 @@ def test_chat_handler(fake_assistant: Assistant, case: str, question: str, expec
         assert fake_assistant.embedder.calls == before  # refused before any search  # type: ignore[attr-defined]
         assert conversation.answers == []
     else:
-        assert _unescape(shown) == _expected_shown(question)
+        assert as_read(shown) == _expected_shown(question)
         assert any(r.startswith("**[1] ") for r in replies)
         assert all("<" not in r.replace("<mark>", "").replace("</mark>", "") for r in replies)
 
@@ -132,7 +126,7 @@ def test_web_api(web: Any, case: str, question: str, expected: str) -> None:
     if expected.startswith("refused"):
         assert len(replies) == 1 and expected.removeprefix("refused: ") in replies[0].replace("\\", "")
     else:
-        assert _unescape(shown) == _expected_shown(question)
+        assert as_read(shown) == _expected_shown(question)
         assert any(r.startswith("**[1] ") for r in replies)
     # the app keeps serving
     after, _ = web.predict("Who moderated Panel 3?", [], ALL, api_name="/ask")

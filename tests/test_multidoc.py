@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, as_read
 from extra_documents import MARKDOWN_NAME, PDF_NAME, write_markdown, write_pdf_guide
 
 from assistant import cli
@@ -219,7 +218,7 @@ def test_app_filters_by_document_and_names_it_in_citations(multi: tuple[Settings
     hits = conversation.answers[0].hits
     assert hits and all(h.chunk.doc_title == "Supply chain guidance" for h in hits)
     assert history[1]["content"].startswith("**[1] Supply chain guidance, ")
-    heading = re.sub(r"\\(.)", r"\1", history[1]["content"].split("\n")[0])  # Markdown escapes removed
+    heading = as_read(history[1]["content"].split("\n")[0])
     assert ", p. " in heading or ", pp. " in heading
     _, _, everywhere = respond("Who moderated Panel 3?", [], ALL, None, assistant, ALL_DOCUMENTS)
     assert everywhere.answers[0].hits[0].citation == f"{REPORT}, Panel 3, ¶1"
@@ -237,7 +236,7 @@ def test_app_page_lists_refused_files_and_offers_the_document_filter(multi: tupl
         assert [choice[0] for choice in dropdown["props"]["choices"]][1:] == assistant.document_titles
         rejected = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "rejected")
         for name in ("empty.txt", "photo.txt", "broken.pdf", "huge.md"):
-            assert name in re.sub(r"\\(.)", r"\1", rejected["props"]["value"])
+            assert name in as_read(rejected["props"]["value"])
         history, _ = running.client().predict(NARWHAL, [], "All sections", None, "Trainer's guide", api_name="/ask")
         first = next(text_of(m) for m in history[1:] if text_of(m).startswith("**[1]"))
         assert first.startswith("**[1] Trainer's guide, ")

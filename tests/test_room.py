@@ -4,15 +4,13 @@ benchmark, `assistant bench`, not asserted here.)"""
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Running, last_turn
+from conftest import Running, as_read, last_turn
 
 from assistant.chat import ALL
 from assistant.config import PROJECT_ROOT
@@ -32,7 +30,7 @@ def _questions() -> list[str]:
 def _citations(history: list[dict[str, Any]]) -> list[str]:
     """The "[rank] citation" headings of the passages, as a reader sees them."""
     headings = [reply.split("**")[1] for reply in last_turn(history)[1] if reply.startswith("**[")]
-    return [html.unescape(re.sub(r"\\(.)", r"\1", h)) for h in headings]
+    return [as_read(h) for h in headings]
 
 
 @pytest.fixture(scope="module")

@@ -262,17 +262,10 @@ def test_a_taken_port_is_reported_with_the_option_to_use(
 
 def test_the_server_keeps_a_bounded_number_of_sessions(fake_assistant: Assistant) -> None:
     """Each browser session holds a copy of the page's state: a day of reloads must not grow memory."""
-    from assistant.app import build_app, launch
-
-    demo = build_app(fake_assistant)
-    port = free_port()
-    launch(demo, "127.0.0.1", port, None, sessions=3, prevent_thread_lock=True, quiet=True)
+    running = Running(fake_assistant, sessions=3)
     try:
-        from gradio_client import Client
-
         for _ in range(6):
-            client = Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=False)
-            client.predict("Who moderated Panel 3?", [], ALL_SECTIONS, api_name="/ask")
-        assert 0 < len(demo.state_holder.session_data) <= 3
+            running.client().predict("Who moderated Panel 3?", [], ALL_SECTIONS, api_name="/ask")
+        assert 0 < len(running.demo.state_holder.session_data) <= 3
     finally:
-        demo.close()
+        running.demo.close()

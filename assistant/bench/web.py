@@ -31,26 +31,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a live process, in MB; NaN where /proc is not there."""
+def _status_mb(pid: int, field: str) -> float:
+    """A memory field of /proc/<pid>/status (e.g. "VmHWM:"), in MB; NaN where /proc is not there."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return float("nan")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a live process, in MB."""
+    return _status_mb(pid, "VmHWM:")
 
 
 def rss_mb(pid: int) -> float:
-    """Current resident memory (VmRSS) of a live process, in MB; NaN where /proc is not there."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+    """Current resident memory (VmRSS) of a live process, in MB."""
+    return _status_mb(pid, "VmRSS:")
 
 
 def soak(
