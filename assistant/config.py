@@ -33,6 +33,11 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _env_flag(name: str) -> bool:
+    """On unless set to 0, false, no or off."""
+    return os.environ.get(name, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things live and how much to return. Build with :func:`load_settings`."""
@@ -63,6 +68,11 @@ class Settings:
     # fits; without a bound a day of reloads grew the server by 300 MB (measured: bench --soak).
     max_sessions: int = 400
     query_cache_size: int = 256  # recent question vectors kept: a room asks the same questions
+    # The first stage's best passages re-ranked by a cross-encoder (the `rerank` extra): the
+    # answering passage comes first far more often, for about 0.15 s per new question on 2 cores
+    # (README, Performance). ASSISTANT_RERANK=0 keeps the first stage's order (milliseconds).
+    rerank: bool = True
+    rerank_candidates: int = 10
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = field(default=None, repr=False)  # "user:password"
@@ -86,8 +96,9 @@ def load_settings() -> Settings:
         feedback_path=_env_path("ASSISTANT_FEEDBACK_FILE", defaults.feedback_path),
         max_document_mb=float(os.environ.get("ASSISTANT_MAX_DOCUMENT_MB", defaults.max_document_mb)),
         torch_threads=int(os.environ.get("ASSISTANT_TORCH_THREADS", defaults.torch_threads)),
-        onnx=os.environ.get("ASSISTANT_ONNX", "1").strip().lower() not in {"0", "false", "no", "off"},
+        onnx=_env_flag("ASSISTANT_ONNX"),
         queue_concurrency=int(os.environ.get("ASSISTANT_QUEUE_CONCURRENCY", defaults.queue_concurrency)),
         query_cache_size=int(os.environ.get("ASSISTANT_QUERY_CACHE", defaults.query_cache_size)),
+        rerank=_env_flag("ASSISTANT_RERANK"),
         auth=os.environ.get("ASSISTANT_AUTH") or None,
     )

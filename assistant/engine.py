@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
-from . import multilingual, onnxrt
+from . import multilingual, onnxrt, rerank
 from .config import Settings, load_settings
 from .embedding import Embedder, encode_query
 from .errors import UnknownDocument
@@ -95,6 +95,7 @@ class Assistant:
         *,
         weights: RankingWeights | None = None,
         abstain: AbstainRule | None = None,
+        reranker: rerank.Reranker | None = None,
     ) -> None:
         self.settings = settings or load_settings()
         self.index = index
@@ -108,9 +109,12 @@ class Assistant:
         self.multilingual = (
             multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
         )
-        # A room asks the same questions: identical dense queries reuse their vector.
+        self.reranker = reranker
+        # A room asks the same questions: identical dense queries reuse their vector, and identical
+        # candidate lists their re-ranking.
         size = self.settings.query_cache_size
         self._query_vector = lru_cache(maxsize=size)(self._encode_query) if size > 0 else self._encode_query
+        self._relevance = lru_cache(maxsize=size)(self._judge) if size > 0 else self._judge
 
     @classmethod
     def open(
@@ -120,7 +124,9 @@ class Assistant:
         settings = settings or load_settings()
         if embedder is None:
             embedder = load_embedder(settings)
-        return cls(open_index(settings, embedder, rebuild=rebuild), embedder, settings)
+        index = open_index(settings, embedder, rebuild=rebuild)
+        reranker = rerank.load(settings.torch_threads) if settings.rerank else None
+        return cls(index, embedder, settings, reranker=reranker)
 
     @property
     def section_labels(self) -> list[str]:
@@ -170,7 +176,7 @@ class Assistant:
         ``sections`` (labels) and ``documents`` (titles, file names or ids; UnknownDocument when
         one is not indexed) restrict the search; by default it covers every document.
         ``previous`` is the last turn of a conversation: a follow-up is searched with its context.
-        ``timings``, when given, receives seconds spent in "embed", "search" and "ranking".
+        ``timings``, when given, receives seconds spent in "embed", "search", "ranking" and "rerank".
         """
         only_documents = self.document_ids(documents) if documents else None
         started = time.perf_counter()
@@ -191,16 +197,22 @@ class Assistant:
             query_vector = self._query_vector(self.retriever.dense_query(text))
         if timings is not None:
             timings["embed"] = time.perf_counter() - started
+        candidates = self.settings.rerank_candidates if self.reranker is not None else 0
         scored, _intent = self.retriever.rank(
             text,
             query_vector=query_vector,
             dense=dense,
             only_sections=only,
             only_documents=only_documents,
-            limit=max(k, 10),
+            limit=max(k, 10, candidates),
             intent=intent if text == asked else None,
             timings=timings,
         )
+        if english and candidates > 1 and len(scored) > 1:
+            reranking = time.perf_counter()
+            scored = self._reranked(text, scored, candidates)
+            if timings is not None:
+                timings["rerank"] = time.perf_counter() - reranking
         ranked = time.perf_counter()
         names_document = self.names_documents
         query_tokens = set(tokenize(text))
@@ -211,6 +223,7 @@ class Assistant:
                 rank=rank,
                 evidence=self.sentences.best(s.position, query_vector, query_tokens),
                 names_document=names_document,
+                relevance=s.relevance,
             )
             for rank, s in enumerate(scored[:k], start=1)
         ]
@@ -225,6 +238,24 @@ class Assistant:
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
+
+    def _reranked(self, text: str, scored: list[Scored], candidates: int) -> list[Scored]:
+        """The first ``candidates`` in the cross-encoder's order, the rest after them.
+
+        A section the question names is not forced ahead: the first stage has already favoured
+        it, the passage's heading is part of what the re-ranker reads, and forcing it buried the
+        second half of questions that span two sections (measured)."""
+        top, rest = scored[:candidates], scored[candidates:]
+        relevance = self._relevance(text, tuple(s.position for s in top))
+        judged = [replace(s, relevance=float(r)) for s, r in zip(top, relevance, strict=True)]
+        judged.sort(key=lambda s: -(s.relevance or 0.0))
+        return judged + rest
+
+    def _judge(self, text: str, positions: tuple[int, ...]) -> np.ndarray:
+        assert self.reranker is not None
+        scores = self.reranker.scores(text, [self.index.chunks[p].embed_text for p in positions])
+        scores.setflags(write=False)  # shared by every caller of the cache
+        return scores
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = encode_query(self.embedder, text)

@@ -73,6 +73,7 @@ class Hit:
     # Set when the index holds several documents: the citation must then say which one, since
     # two documents may both have a "Section 1". A one-document index keeps the short form.
     names_document: bool = False
+    relevance: float | None = None  # the re-ranker's judgement (a logit), when it ran
 
     @property
     def citation(self) -> str:
@@ -102,6 +103,7 @@ class Answer:
                     "section": hit.chunk.section_title,
                     "page": hit.chunk.page,
                     "score": round(hit.score, 4),
+                    "relevance": None if hit.relevance is None else round(hit.relevance, 3),
                     "lines": [hit.chunk.line_start, hit.chunk.line_end],
                 }
                 for hit in self.hits

@@ -36,6 +36,7 @@ class Scored:
     score: float
     dense: float  # best cosine of the passage or one of its sentences
     lexical: float  # BM25
+    relevance: float | None = None  # the cross-encoder's logit, when re-ranked
 
 
 def _zscore(values: np.ndarray) -> np.ndarray:
