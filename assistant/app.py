@@ -279,9 +279,7 @@ def access(host: str, auth: str | None, no_auth: bool) -> tuple[tuple[str, str] 
     )
 
 
-def launch(
-    demo: Any, host: str, port: int, login: tuple[str, str] | None, sessions: int = 400, **options: Any
-) -> Any:
+def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, sessions: int = 400, **options: Any) -> Any:
     """Start the server: no share link, no browser, no server-side rendering, no run history kept in
     the browser, and no folder served beyond Gradio's own (a GRADIO_ALLOWED_PATHS setting is ignored)."""
     os.environ.pop("GRADIO_ALLOWED_PATHS", None)

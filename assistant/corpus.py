@@ -68,9 +68,7 @@ def document_paths(corpus_dir: Path) -> list[Path]:
             f"The corpus folder {corpus_dir} does not exist.", "Set ASSISTANT_CORPUS_DIR or restore corpus/."
         )
     paths = sorted(
-        p
-        for p in corpus_dir.iterdir()
-        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
+        p for p in corpus_dir.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
     )
     if not paths:
         raise CorpusError(

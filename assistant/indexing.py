@@ -93,9 +93,7 @@ def identity(settings: Settings, embedder_name: str, weights_sha256: str) -> dic
     }
 
 
-def _encode_with_progress(
-    embedder: Embedder, texts: list[str], label: str, show: bool, dimension: int
-) -> np.ndarray:
+def _encode_with_progress(embedder: Embedder, texts: list[str], label: str, show: bool, dimension: int) -> np.ndarray:
     """Vectors of ``texts`` in their order, encoded longest first in batches of similar length:
     a batch is padded to its longest text, so mixing lengths wastes a third of the work here."""
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))

@@ -123,9 +123,11 @@ def _mark_headings(lines: list[_Line]) -> None:
     for line in lines:
         if is_heading(line):
             size = round(line.size * 2) / 2
-            line.heading = min(6, sizes.index(size) + 1) if size >= body_size * 1.12 else len(
-                [s for s in sizes if s >= body_size * 1.12]
-            ) + 1
+            line.heading = (
+                min(6, sizes.index(size) + 1)
+                if size >= body_size * 1.12
+                else len([s for s in sizes if s >= body_size * 1.12]) + 1
+            )
 
 
 def _line_gap(lines: list[_Line]) -> float:

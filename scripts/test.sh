@@ -3,7 +3,7 @@
 # web API, and end-to-end tests in headless Chromium (installed here from Debian when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh "multilingual,fast,dev"
+./scripts/setup.sh "multilingual,fast,rerank,dev"
 if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
         echo "Installing Debian's chromium for the browser tests..."

@@ -25,15 +25,21 @@ def main(index_dir: str, question: str) -> None:
     settings = replace(load_settings(), index_dir=Path(index_dir))
     embedder = load_embedder(settings)  # ONNX Runtime alone (no torch) for a fresh index
     loaded_model = time.perf_counter()
-    assistant = Assistant(open_index(settings, embedder, rebuild=False), embedder, settings)
+    index = open_index(settings, embedder, rebuild=False)
     loaded_index = time.perf_counter()
+    from assistant import rerank
+
+    reranker = rerank.load(settings.torch_threads) if settings.rerank else None  # as Assistant.open
+    assistant = Assistant(index, embedder, settings, reranker=reranker)
+    loaded_reranker = time.perf_counter()
     answer = assistant.ask(question)
     answered = time.perf_counter()
     parts = {
         "imports_s": imported - started,
         "model_s": loaded_model - imported,
         "index_s": loaded_index - loaded_model,
-        "first_answer_s": answered - loaded_index,
+        "reranker_s": loaded_reranker - loaded_index,
+        "first_answer_s": answered - loaded_reranker,
         "hits": len(answer.hits),
         "torch_loaded": "torch" in sys.modules,
     }

