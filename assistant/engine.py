@@ -57,7 +57,7 @@ AFTERWARDS_NOTE = "A report can only tell what was known when it was written, no
 class AbstainRule:
     """When to say the report does not address a question (calibrated on the public questions).
 
-    - the best passage is far from the question: its best cosine is under ``min_dense`` (every
+    - the top passages are far from the question: their best cosine is under ``min_dense`` (every
       answerable public question scores at least 0.40; unrelated questions score under 0.25), or
       ``min_multilingual`` for the multilingual model (answerable Russian mostly >= 0.22, unrelated <= 0.22);
     - the question names a number (a year, a count) that none of the top passages contains: the
@@ -74,8 +74,10 @@ class AbstainRule:
             return ["no passage matched"]
         floor = self.min_multilingual if multilingual else self.min_dense
         reasons = []
-        if scored[0].dense < floor:
-            reasons.append(f"best match {scored[0].dense:.2f} < {floor:.2f}")
+        # The closest of the top passages, whatever their order (re-ranking reorders them).
+        best = max(s.dense for s in scored[: self.passages_checked])
+        if best < floor:
+            reasons.append(f"best match {best:.2f} < {floor:.2f}")
         top_text = " ".join(chunks[s.position].text for s in scored[: self.passages_checked])
         panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", question))
         for number in set(_NUMBER.findall(question)) - panel_numbers:
@@ -253,7 +255,10 @@ class Assistant:
 
     def _judge(self, text: str, positions: tuple[int, ...]) -> np.ndarray:
         assert self.reranker is not None
-        scores = self.reranker.scores(text, [self.index.chunks[p].embed_text for p in positions])
+        # The short section label, not the long heading: it carries "Panel 2" in fewer tokens
+        # (measured: full headings cost 15% more time and ranked slightly worse).
+        chunks = [self.index.chunks[p] for p in positions]
+        scores = self.reranker.scores(text, [f"{c.section_label}: {c.text}" for c in chunks])
         scores.setflags(write=False)  # shared by every caller of the cache
         return scores
 
