@@ -139,6 +139,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seconds_range(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(",")
+    return float(low), float(high or low)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import DEFAULT_QUESTIONS, Options, main
 
@@ -149,6 +154,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         web=not args.skip_web,
         shelf=shelf,
         participants=args.participants,
+        asks=args.asks,
+        think=_seconds_range(args.think),
         questions_file=Path(args.questions) if args.questions else DEFAULT_QUESTIONS,
         out=Path(args.out) if args.out else None,
         soak_minutes=args.soak,
@@ -208,6 +215,10 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--skip-web", action="store_true", help="no web app (implies --skip-room)")
     bench.add_argument("--shelf", default="10,100", help="corpus sizes in reports, e.g. 10,100 ('' for none)")
     bench.add_argument("--participants", type=int, default=40, help="people in the simulated room (default 40)")
+    bench.add_argument("--asks", type=int, default=10, help="questions each participant asks (default 10)")
+    bench.add_argument(
+        "--think", default="0.5,1.5", metavar="MIN,MAX", help="seconds between a reply and the next question"
+    )
     bench.add_argument("--questions", help="JSONL questions (default ../shared/eval/questions.jsonl)")
     bench.add_argument(
         "--soak",

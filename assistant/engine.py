@@ -17,6 +17,7 @@ from .evidence import SentenceIndex
 from .followup import Turn, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
+from .names import unknown_names
 from .questions import clean_question, is_english
 from .records import Answer, Chunk, Hit
 from .retrieval import RankingWeights, Retriever, Scored
@@ -235,6 +236,11 @@ class Assistant:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
             if AFTER_THE_REPORT in reasons:
                 notes.insert(1, AFTERWARDS_NOTE)
+        if english:
+            missing = unknown_names(asked, self.retriever.lexical.vocabulary)
+            if missing:
+                where = "the documents" if names_document else "the report"
+                notes.append(f"Not mentioned anywhere in {where}: {', '.join(missing)}.")
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
         if timings is not None:

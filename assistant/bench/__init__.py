@@ -38,6 +38,7 @@ class Options:
     shelf: tuple[int, ...] = (10, 100)
     participants: int = 40
     asks: int = 10
+    think: tuple[float, float] = (0.5, 1.5)  # seconds between a reply and a participant's next question
     questions_file: Path = Path("/nonexistent")
     out: Path | None = None
     soak_minutes: float = 0.0  # rooms one after another for this long, memory sampled after each
@@ -123,7 +124,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         row("answers equal in-process answers", "web.single_equals_in_process")
         room = results["web"].get("room")
         if room:
-            who = f"{room['participants']} participants × {room['questions_each']} questions"
+            think = "-".join(f"{t:g}" for t in room.get("think_s", []))
+            who = f"{room['participants']} participants × {room['questions_each']} questions, think {think} s"
             out.append((f"Full room: {who}", "", ""))
             row("median", "web.room.median_ms", " ms")
             row("p95", "web.room.p95_ms", " ms")
@@ -244,7 +246,9 @@ def _web(index_dir: Path, questions: list[str], reference: dict[str, str], optio
             participants = 8 if options.quick else options.participants
             asks = 3 if options.quick else options.asks
             _log(f"full room: {participants} participants × {asks} questions")
-            result["room"] = web.room(server, questions, reference | replies, participants=participants, asks=asks)
+            result["room"] = web.room(
+                server, questions, reference | replies, participants=participants, asks=asks, think=options.think
+            )
         if options.soak_minutes > 0:
             _log(f"soak: rooms of {options.participants} for {options.soak_minutes:g} minutes")
             result["soak"] = web.soak(
