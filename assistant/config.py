@@ -69,7 +69,7 @@ class Settings:
     max_sessions: int = 400
     query_cache_size: int = 256  # recent question vectors kept: a room asks the same questions
     # The first stage's best passages re-ranked by a cross-encoder (the `rerank` extra): the
-    # answering passage comes first far more often, for about 0.15 s per new question on 2 cores
+    # answering passage comes first far more often, for about 0.19 s per new question on 2 cores
     # (README, Performance). ASSISTANT_RERANK=0 keeps the first stage's order (milliseconds).
     rerank: bool = True
     rerank_candidates: int = 10
