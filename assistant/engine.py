@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 
 from . import multilingual, onnxrt, rerank
+from .abstain import EXPLANATIONS, AbstainRule
 from .config import Settings, load_settings
 from .embedding import Embedder, encode_query
 from .errors import UnknownDocument
@@ -19,7 +19,7 @@ from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
 from .names import unknown_names
 from .questions import clean_question, is_english
-from .records import Answer, Chunk, Hit
+from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever, Scored
 from .store import Index
 
@@ -42,51 +42,6 @@ def load_embedder(settings: Settings) -> Embedder:
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
 NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
-
-
-_NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, amounts
-# A question about what happened after the report was written: no report can answer it.
-_AFTERWARDS = re.compile(
-    r"(?i)\b(?:after|since|following) (?:the|this|that) (?:conference|report|event|meeting|panels?)\b"
-    r"|\b(?:eventually|subsequently|in the years? (?:after|since))\b"
-)
-AFTER_THE_REPORT = "asks what happened after the report"
-AFTERWARDS_NOTE = "A report can only tell what was known when it was written, not what happened after it."
-
-
-@dataclass(frozen=True)
-class AbstainRule:
-    """When to say the report does not address a question (calibrated on the public questions).
-
-    - the top passages are far from the question: their best cosine is under ``min_dense`` (every
-      answerable public question scores at least 0.40; unrelated questions score under 0.25), or
-      ``min_multilingual`` for the multilingual model (answerable Russian mostly >= 0.22, unrelated <= 0.22);
-    - the question names a number (a year, a count) that none of the top passages contains: the
-      report has nothing on that date or figure;
-    - the question asks what happened after the report ("after the conference", "eventually").
-    """
-
-    min_dense: float = 0.30
-    min_multilingual: float = 0.20
-    passages_checked: int = 3
-
-    def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], multilingual: bool) -> list[str]:
-        if not scored:
-            return ["no passage matched"]
-        floor = self.min_multilingual if multilingual else self.min_dense
-        reasons = []
-        # The closest of the top passages, whatever their order (re-ranking reorders them).
-        best = max(s.dense for s in scored[: self.passages_checked])
-        if best < floor:
-            reasons.append(f"best match {best:.2f} < {floor:.2f}")
-        top_text = " ".join(chunks[s.position].text for s in scored[: self.passages_checked])
-        panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", question))
-        for number in set(_NUMBER.findall(question)) - panel_numbers:
-            if not re.search(rf"(?<![\d]){re.escape(number)}(?![\d])", top_text):
-                reasons.append(f"{number} is in no top passage")
-        if _AFTERWARDS.search(question):
-            reasons.append(AFTER_THE_REPORT)
-        return reasons
 
 
 class Assistant:
@@ -234,8 +189,7 @@ class Assistant:
         abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
-            if AFTER_THE_REPORT in reasons:
-                notes.insert(1, AFTERWARDS_NOTE)
+            notes[1:1] = [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
         if english:
             missing = unknown_names(asked, self.retriever.lexical.vocabulary)
             if missing:

@@ -20,7 +20,7 @@ _NAME = re.compile(r"(?<![\w'’.-])([A-Z][A-Za-z'’-]*[A-Za-z])")
 def _opens_sentence(before: str) -> bool:
     """The text before a word ends a sentence (or is empty): "v." and "Mr." do not end one."""
     before = before.rstrip()
-    if not before or before[-1] in "?!:;\"“(":
+    if not before or before[-1] in '?!:;"“(':
         return True
     if before[-1] != ".":
         return False

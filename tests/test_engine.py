@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from assistant import multilingual
+from assistant.abstain import AFTERWARDS_NOTE, ASKS_FOR_A_FIGURE, FIGURE_NOTE, AbstainRule
 from assistant.config import MODEL_PACKAGE, Settings
-from assistant.engine import AFTERWARDS_NOTE, NOT_ADDRESSED, Assistant
+from assistant.engine import NOT_ADDRESSED, Assistant
 from assistant.errors import InvalidQuestion, ModelUnavailable
 from assistant.followup import Turn
+from assistant.records import Chunk
+from assistant.retrieval import Scored
 from assistant.sentences import sentence_spans
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -140,6 +143,48 @@ def test_questions_about_what_happened_after_the_report(
     assert (AFTERWARDS_NOTE in answer.notes) is afterwards
     if afterwards:
         assert answer.abstained and answer.notes[0] == NOT_ADDRESSED and answer.hits  # closest passages still shown
+
+
+def _one_passage(text: str) -> tuple[list[Scored], list[Chunk]]:
+    chunk = Chunk("d:1", "d", 1, "Panel 1", "Panel 1: x", "paragraph", 1, 1, 1, text, 1, 1)
+    return [Scored(0, 1.0, 0.8, 3.0)], [chunk]
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "abstains"),
+    [
+        # a count asked, a count given (in figures, in words, as a share)
+        ("How many workers were recruited?", "Some 1,200 workers were recruited.", False),
+        ("How many people attended?", "Around two hundred participants attended.", False),
+        ("What percentage of victims are children?", "Children make up 28% of victims.", False),
+        # a count asked, only dates, years or the question's own numbers given
+        ("How many victims were identified?", "The conference met on 20 and 21 July 2017 in Moscow.", True),
+        ("How many victims were identified in 2016?", "In 2016, victims were identified in many countries.", True),
+        ("How many of the 17 states ratified it?", "The Protocol was ratified by 17 states.", True),
+        # no count asked
+        ("Which victims were identified?", "Victims were identified by labour inspectors.", False),
+    ],
+)
+def test_a_question_asking_for_a_figure_needs_a_passage_with_one(question: str, passage: str, abstains: bool) -> None:
+    scored, chunks = _one_passage(passage)
+    reasons = AbstainRule().reasons(question, scored, chunks, multilingual=False)
+    assert (ASKS_FOR_A_FIGURE in reasons) is abstains
+
+
+def test_the_answer_says_why_it_abstains_on_a_figure(fake_assistant: Assistant) -> None:
+    only_dates = "The conference was held on 20 and 21 July 2017."
+
+    class TopPassageHasOnlyDates(AbstainRule):
+        def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], multilingual: bool) -> list[str]:
+            return super().reasons(question, *_one_passage(only_dates), multilingual)
+
+    assistant = Assistant(
+        fake_assistant.index, fake_assistant.embedder, fake_assistant.settings, abstain=TopPassageHasOnlyDates()
+    )
+    answer = assistant.ask("How many victims were identified?")
+    assert answer.abstained
+    assert answer.notes[:2] == [NOT_ADDRESSED, FIGURE_NOTE]
+    assert answer.hits  # the closest passages are still shown
 
 
 def test_a_follow_up_is_searched_with_the_previous_turn(fake_assistant: Assistant) -> None:
