@@ -20,7 +20,7 @@ from .lexical import tokenize
 from .names import NameChecker
 from .questions import clean_question, is_english
 from .records import Answer, Hit
-from .retrieval import RankingWeights, Retriever, Scored
+from .retrieval import RankingWeights, Retriever, Scored, zscore
 from .store import Index
 
 
@@ -206,16 +206,20 @@ class Assistant:
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
 
     def _reranked(self, text: str, scored: list[Scored], candidates: int) -> list[Scored]:
-        """The first ``candidates`` in the cross-encoder's order, the rest after them.
+        """The first ``candidates`` in the order of the cross-encoder's verdict, blended with the
+        first stage's score (``RankingWeights.rerank_first_stage``), the rest after them.
 
-        A section the question names is not forced ahead: the first stage has already favoured
-        it, the passage's heading is part of what the re-ranker reads, and forcing it buried the
-        second half of questions that span two sections (measured)."""
+        The cross-encoder reads the passage under its short section label; it cannot know that
+        "the 'way forward' panel" is Panel 4 or that a question wants recommendations, which the
+        first stage does. Forcing a named section ahead instead buried the second half of
+        questions that span two sections; the blend keeps both (measured, README)."""
         top, rest = scored[:candidates], scored[candidates:]
-        relevance = self._relevance(text, tuple(s.position for s in top))
-        judged = [replace(s, relevance=float(r)) for s, r in zip(top, relevance, strict=True)]
-        judged.sort(key=lambda s: -(s.relevance or 0.0))
-        return judged + rest
+        relevance = np.asarray(self._relevance(text, tuple(s.position for s in top)), dtype=np.float64)
+        first = np.array([s.score for s in top], dtype=np.float64)
+        share = self.retriever.weights.rerank_first_stage
+        blended = (1 - share) * zscore(relevance) + share * zscore(first)
+        order = np.argsort(-blended, kind="stable")
+        return [replace(top[i], relevance=float(relevance[i])) for i in order] + rest
 
     def _judge(self, text: str, positions: tuple[int, ...]) -> np.ndarray:
         assert self.reranker is not None

@@ -3,6 +3,7 @@ nudged by the report's structure (a named section, a request for recommendations
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -14,6 +15,12 @@ from .lexical import LexicalIndex, expand_acronyms
 from .store import Index
 from .structure import QueryIntent, SectionMatcher
 
+# The paragraph that introduces a session's people: "This panel was moderated by …, Speakers
+# included …, … was the rapporteur".
+PEOPLE_PARAGRAPH = re.compile(
+    r"\b(?:moderated by|chaired by|[Ss]peakers included|was the rapporteur|were the rapporteurs)\b"
+)
+
 
 @dataclass(frozen=True)
 class RankingWeights:
@@ -23,6 +30,11 @@ class RankingWeights:
     section: float = 0.25  # added to chunks of a section the question names
     recommendation: float = 0.12  # added to recommendation items when the question asks for them
     named_recommendation: float = 0.35  # instead, for items of a section the question names
+    people: float = 0.25  # added to a section's list of its moderator, speakers and rapporteur, when asked who
+    # Share of the first stage's z-score in the re-ranked order (the cross-encoder's z-score has
+    # the rest): the re-ranker judges content, the first stage knows which section was named, who
+    # was asked about and whether recommendations were wanted.
+    rerank_first_stage: float = 0.2
     units: int = 400  # passage and sentence vectors taken from FAISS before fusion
     fusion: str = "zscore"  # or "rrf"
     rrf_k: int = 60
@@ -39,7 +51,8 @@ class Scored:
     relevance: float | None = None  # the cross-encoder's logit, when re-ranked
 
 
-def _zscore(values: np.ndarray) -> np.ndarray:
+def zscore(values: np.ndarray) -> np.ndarray:
+    """Centred and scaled to unit spread (zeros when all values are equal): signals on one scale."""
     spread = float(values.std())
     return (values - values.mean()) / spread if spread > 1e-9 else np.zeros_like(values)
 
@@ -76,13 +89,18 @@ class Retriever:
         self.embedder = embedder
         self.weights = weights or RankingWeights()
         self.lexical = LexicalIndex([c.embed_text for c in self.chunks], index.manifest.get("acronyms", {}))
-        self.sections = SectionMatcher([c.section_label for c in self.chunks])
+        self.sections = SectionMatcher(
+            [c.section_label for c in self.chunks],
+            {c.section_label: c.section_title for c in self.chunks},
+            [c.text for c in self.chunks],
+        )
         self._docs = np.array([c.doc for c in self.chunks])
         self._label_ids = {
             label: number for number, label in enumerate(dict.fromkeys(c.section_label for c in self.chunks))
         }
         self._label_of = np.array([self._label_ids[c.section_label] for c in self.chunks], dtype=np.int32)
         self._is_recommendation = np.array([c.kind == "recommendation" for c in self.chunks])
+        self._lists_people = np.array([bool(PEOPLE_PARAGRAPH.search(c.text)) for c in self.chunks])
         self._unit_owner = unit_owners(index)
         saved = index.units_index
         if saved is not None and saved.ntotal == len(self._unit_owner) and saved.d == index.vectors.shape[1]:
@@ -146,9 +164,11 @@ class Retriever:
                 + (1 - weights.dense) / (weights.rrf_k + lexical_rank + 1)
             ) * (weights.rrf_k + 1)
         else:
-            fused = (weights.dense * _zscore(dense) + (1 - weights.dense) * _zscore(lexical)) / 4
+            fused = (weights.dense * zscore(dense) + (1 - weights.dense) * zscore(lexical)) / 4
         in_named = self._in_sections(intent.sections)
         fused = fused + weights.section * in_named
+        if intent.wants_people:
+            fused = fused + weights.people * self._lists_people
         if intent.wants_recommendations:
             boost = np.where(in_named, weights.named_recommendation, weights.recommendation)
             fused = fused + boost * self._is_recommendation

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
+
+from .lexical import tokenize
 
 ORDINALS = {
     "first": 1,
@@ -34,9 +37,17 @@ SYNONYMS = {
 }
 _RECOMMEND = re.compile(r"\brecommend\w*|\bsuggest\w*|\bshould\b|\bcall(?:ed)? for\b|\badvise\w*", re.I)
 _GENERIC_HEADING_WORDS = {"remarks", "addresses", "recommendations", "the", "and"}
+# A question describing a section by its topic says which kind of section it means.
+_NAMING_WORD = re.compile(r"\b(?:panel|session|discussion)s?\b", re.I)
 _PANEL = re.compile(
     r"\bpanel\s*(?:no\.?\s*)?(\d+|one|two|three|four|five|six)\b"
     r"|\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th)\s+panel"
+)
+
+
+# A question about who held a role in a session: the passage that lists its people answers it.
+_ROLE = re.compile(
+    r"(?i)\b(?:moderat\w*|chair(?:ed|s|ing|person|man|woman)?|rapporteurs?|speakers?|panellists?|panelists?)\b"
 )
 
 
@@ -44,6 +55,7 @@ _PANEL = re.compile(
 class QueryIntent:
     sections: frozenset[str]  # section labels the question names
     wants_recommendations: bool
+    wants_people: bool = False  # asks who moderated, chaired, spoke or reported
 
 
 class SectionMatcher:
@@ -51,11 +63,17 @@ class SectionMatcher:
 
     "Panel 2", "the second panel" name a panel; any other heading is named by one
     of its distinctive words together with its generic word ("closing remarks" for
-    "Concluding remarks", "introductory addresses"), or by all its words.
+    "Concluding remarks", "introductory addresses"), or by all its words. A panel is also
+    named by its topic: "the panel on international and national norms", "the 'way forward'
+    session" share two consecutive words with one section's full title and no other's, words
+    that are rare in the passages themselves ("human trafficking" names no panel).
     """
 
-    def __init__(self, labels: list[str]) -> None:
+    def __init__(
+        self, labels: list[str], titles: dict[str, str] | None = None, passages: list[str] | None = None
+    ) -> None:
         self.labels = list(dict.fromkeys(labels))
+        self._title_pairs = _distinctive_pairs(titles or {}, passages or [])
         self._panels = {int(m.group(1)): label for label in self.labels if (m := re.match(r"Panel (\d+)$", label))}
         self._headings = {}
         for label in self.labels:
@@ -76,4 +94,29 @@ class SectionMatcher:
         for label, (distinctive, generic) in self._headings.items():
             if (generic and distinctive & words and generic & words) or (distinctive and distinctive <= words):
                 found.add(label)
-        return QueryIntent(frozenset(found), bool(_RECOMMEND.search(question)))
+        if _NAMING_WORD.search(question):
+            pairs = _word_pairs(question)
+            found.update(label for label, own in self._title_pairs.items() if own & pairs)
+        wants_people = bool(_ROLE.search(question) and re.search(r"(?i)\bwho\b|\bwhich (?:person|people)\b", question))
+        return QueryIntent(frozenset(found), bool(_RECOMMEND.search(question)), wants_people)
+
+
+def _word_pairs(text: str) -> set[tuple[str, str]]:
+    """Consecutive content words, stemmed: ("nation", "norm") for "national norms"."""
+    words = tokenize(text)
+    return set(pairwise(words))
+
+
+def _distinctive_pairs(titles: dict[str, str], passages: list[str]) -> dict[str, set[tuple[str, str]]]:
+    """Each title's word pairs that no other title has and that few passages use: "national
+    norms" names Panel 2; "private sector" (two titles, 44 passages) names no panel."""
+    pairs = {label: _word_pairs(title) for label, title in titles.items() if title.strip() != label}
+    in_passages = [_word_pairs(text) for text in passages]
+    most = max(3, len(passages) // 50)  # passages a pair may occur in and still name a section
+
+    def distinctive(pair: tuple[str, str], label: str) -> bool:
+        if any(pair in other for name, other in pairs.items() if name != label):
+            return False
+        return sum(pair in found for found in in_passages) <= most
+
+    return {label: {pair for pair in own if distinctive(pair, label)} for label, own in pairs.items()}

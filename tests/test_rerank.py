@@ -137,3 +137,18 @@ def test_the_real_model_prefers_the_answering_passage() -> None:
         ],
     )
     assert scores[1] > scores[0] + 5  # logits: a clear verdict, not a coin toss
+
+
+def test_the_first_stage_still_counts_where_the_verdicts_are_close(fake_assistant: Assistant) -> None:
+    """Equal verdicts leave the first stage's order; a clear verdict overrides it."""
+
+    class Undecided:
+        def scores(self, question: str, passages: list[str]) -> np.ndarray:
+            return np.zeros(len(passages), dtype=np.float32)
+
+    plain = fake_assistant.ask(QUESTION, k=10)
+    undecided = _with_reranker(fake_assistant, Undecided()).ask(QUESTION, k=10)
+    assert [h.chunk for h in undecided.hits] == [h.chunk for h in plain.hits]
+    last = plain.hits[9].chunk
+    decided = _with_reranker(fake_assistant, FavouriteReranker(last.text)).ask(QUESTION, k=10)
+    assert decided.hits[0].chunk == last

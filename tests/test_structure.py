@@ -68,3 +68,45 @@ def test_only_panels_that_exist_in_the_index_are_named() -> None:
     assert matcher.intent("What did the third panel say?").sections == frozenset()
     assert matcher.intent("What did the second panel say?").sections == frozenset({"Panel 2"})
     assert matcher.intent("closing remarks").sections == frozenset()
+
+
+TITLES = {
+    "Panel 1": "Panel 1: Understanding human trafficking in the private economy - responsibility of the private sector",
+    "Panel 2": "Panel 2: International and national norms and practices. The government role",
+    "Panel 3": "Panel 3: Private sector initiatives and practices addressing THB",
+    "Panel 4": "Panel 4: “The way forward”. Regulations and voluntary initiatives",
+}
+PASSAGES = [f"Human trafficking and the private sector, passage {n}." for n in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("question", "sections"),
+    [
+        ("Who moderated the panel on international and national norms?", {"Panel 2"}),
+        ("Who chaired the 'way forward' session?", {"Panel 4"}),
+        ("What did the panel on private sector initiatives recommend?", {"Panel 3"}),
+        # words two titles share, or that many passages use, name no panel
+        ("What did the private-sector panel recommend?", set()),
+        ("Which panel discussed human trafficking in farming?", set()),
+        # the topic without "panel", "session" or "discussion" is a topic, not a section
+        ("What are the international and national norms on forced labour?", set()),
+    ],
+)
+def test_a_panel_named_by_its_topic(question: str, sections: set[str]) -> None:
+    matcher = SectionMatcher(list(TITLES), TITLES, PASSAGES)
+    assert matcher.intent(question).sections == sections
+
+
+@pytest.mark.parametrize(
+    ("question", "wants"),
+    [
+        ("Who moderated the panel on national norms?", True),
+        ("Who was the rapporteur of Panel 3?", True),
+        ("Who chaired the closing session?", True),
+        ("Which people were speakers on Panel 1?", True),
+        ("What did the moderator say about fees?", False),  # not asking who
+        ("Who is responsible for preventing trafficking?", False),  # asks who, but not a role
+    ],
+)
+def test_questions_asking_who_held_a_role(matcher: SectionMatcher, question: str, wants: bool) -> None:
+    assert matcher.intent(question).wants_people is wants
