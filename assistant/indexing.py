@@ -21,6 +21,7 @@ from .records import Chunk
 from .retrieval import unit_owners, unit_vectors
 from .sentences import sentence_spans
 from .store import Index, check_fresh, load_index, read_manifest, save_index
+from .structure import topic_pairs
 from .vectorcache import VectorCache, cache_key
 
 BATCH = 16  # texts per forward pass when building: measured fastest with length-sorted batches
@@ -188,6 +189,7 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "dimension": int(vectors.shape[1]),
         "count": len(chunks),
         "acronyms": corpus.acronyms,
+        "section_topics": topic_pairs({c.section_label: c.section_title for c in chunks}, [c.text for c in chunks]),
         "sentence_counts": [len(sentence_spans(c.text)) for c in chunks],
         "documents": corpus.documents,
         "rejected": corpus.rejected,

@@ -89,11 +89,7 @@ class Retriever:
         self.embedder = embedder
         self.weights = weights or RankingWeights()
         self.lexical = LexicalIndex([c.embed_text for c in self.chunks], index.manifest.get("acronyms", {}))
-        self.sections = SectionMatcher(
-            [c.section_label for c in self.chunks],
-            {c.section_label: c.section_title for c in self.chunks},
-            [c.text for c in self.chunks],
-        )
+        self.sections = SectionMatcher([c.section_label for c in self.chunks], index.manifest.get("section_topics"))
         self._docs = np.array([c.doc for c in self.chunks])
         self._label_ids = {
             label: number for number, label in enumerate(dict.fromkeys(c.section_label for c in self.chunks))

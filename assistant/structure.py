@@ -69,11 +69,11 @@ class SectionMatcher:
     that are rare in the passages themselves ("human trafficking" names no panel).
     """
 
-    def __init__(
-        self, labels: list[str], titles: dict[str, str] | None = None, passages: list[str] | None = None
-    ) -> None:
+    def __init__(self, labels: list[str], topics: dict[str, list[list[str]]] | None = None) -> None:
+        """``topics``: each section's naming word pairs, from :func:`topic_pairs` (kept in the
+        index's manifest: finding them reads every passage, which is build work, not start-up)."""
         self.labels = list(dict.fromkeys(labels))
-        self._title_pairs = _distinctive_pairs(titles or {}, passages or [])
+        self._title_pairs = {label: {(a, b) for a, b in pairs} for label, pairs in (topics or {}).items()}
         self._panels = {int(m.group(1)): label for label in self.labels if (m := re.match(r"Panel (\d+)$", label))}
         self._headings = {}
         for label in self.labels:
@@ -107,9 +107,10 @@ def _word_pairs(text: str) -> set[tuple[str, str]]:
     return set(pairwise(words))
 
 
-def _distinctive_pairs(titles: dict[str, str], passages: list[str]) -> dict[str, set[tuple[str, str]]]:
+def topic_pairs(titles: dict[str, str], passages: list[str]) -> dict[str, list[list[str]]]:
     """Each title's word pairs that no other title has and that few passages use: "national
-    norms" names Panel 2; "private sector" (two titles, 44 passages) names no panel."""
+    norms" names Panel 2; "private sector" (two titles, 44 passages) names no panel. As lists,
+    sorted, for the index's manifest."""
     pairs = {label: _word_pairs(title) for label, title in titles.items() if title.strip() != label}
     in_passages = [_word_pairs(text) for text in passages]
     most = max(3, len(passages) // 50)  # passages a pair may occur in and still name a section
@@ -119,4 +120,4 @@ def _distinctive_pairs(titles: dict[str, str], passages: list[str]) -> dict[str,
             return False
         return sum(pair in found for found in in_passages) <= most
 
-    return {label: {pair for pair in own if distinctive(pair, label)} for label, own in pairs.items()}
+    return {label: sorted([a, b] for a, b in own if distinctive((a, b), label)) for label, own in pairs.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SECTION_LABELS
 
-from assistant.structure import SectionMatcher
+from assistant.structure import SectionMatcher, topic_pairs
 
 LABELS = SECTION_LABELS
 WELCOME = "Welcoming Remarks & Introductory addresses"
@@ -93,7 +93,7 @@ PASSAGES = [f"Human trafficking and the private sector, passage {n}." for n in r
     ],
 )
 def test_a_panel_named_by_its_topic(question: str, sections: set[str]) -> None:
-    matcher = SectionMatcher(list(TITLES), TITLES, PASSAGES)
+    matcher = SectionMatcher(list(TITLES), topic_pairs(TITLES, PASSAGES))
     assert matcher.intent(question).sections == sections
 
 
