@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 
 from .lexical import normalise, tokenize
 
@@ -43,19 +44,17 @@ def _opens_sentence(before: str) -> bool:
     return not (len(word.group(1)) <= 2 or word.group(1) in _TITLES or word.group(1) in {"Mrs", "vs"})
 
 
-def _report_prefixes(vocabulary: set[str], lengths: range) -> set[str]:
-    return {_fold(token)[:n] for token in vocabulary for n in lengths}
-
-
 class NameChecker:
     """Knows the report's words once; says which names of a question it never uses."""
 
     def __init__(self, vocabulary: set[str]) -> None:
         """``vocabulary``: the report's stemmed word tokens (as the lexical index holds them)."""
         self._words = {_fold(token) for token in vocabulary}
-        # Every prefix of the report's words from PREFIX letters on: a set lookup per name.
-        longest = max((len(token) for token in vocabulary), default=PREFIX)
-        self._prefixes = _report_prefixes(vocabulary, range(PREFIX, longest + 1))
+        self._sorted = sorted(self._words)  # a prefix search is one bisection
+
+    def _starts_a_word(self, prefix: str) -> bool:
+        at = bisect_left(self._sorted, prefix)
+        return at < len(self._sorted) and self._sorted[at].startswith(prefix)
 
     def unknown(self, question: str) -> list[str]:
         """Capitalised words of ``question`` that no word of the report starts like, in question
@@ -75,7 +74,8 @@ class NameChecker:
                 continue
             stem = stems[0]
             # Long names must share more letters: "Brazilian" needs "brazil", "Uzbek" needs "uzbe".
-            known = stem in self._words or stem[: max(PREFIX, len(stem) - 3)] in self._prefixes
+            prefix = stem[: max(PREFIX, len(stem) - 3)]
+            known = stem in self._words or (len(prefix) >= PREFIX and self._starts_a_word(prefix))
             if not known and word not in found:
                 found.append(word)
         return found
