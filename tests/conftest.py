@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.records import Chunk
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 REPORT_PATH = CORPUS_DIR / "osce-2017-public-private-partnership-report.txt"
@@ -98,6 +99,26 @@ def report_text() -> str:
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
+
+
+def make_chunk(number: int, text: str, **fields: Any) -> Chunk:
+    """Paragraph ``number`` of a "Panel 1" in document "d", for tests that need chunks without a
+    parsed report; ``fields`` set any other value."""
+    values: dict[str, Any] = {
+        "id": f"d#s1p{number}",
+        "doc": "d",
+        "section_number": 1,
+        "section_label": "Panel 1",
+        "section_title": "Panel 1: x",
+        "kind": "paragraph",
+        "number": number,
+        "part": 1,
+        "parts": 1,
+        "text": text,
+        "line_start": number,
+        "line_end": number,
+    }
+    return Chunk(**(values | fields))
 
 
 def make_settings(tmp_path: Path) -> Settings:

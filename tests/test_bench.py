@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import make_chunk
 
 from assistant import ann
 from assistant.bench import rows, shelf_table
@@ -79,7 +80,7 @@ def test_shelf_table_has_a_column_per_size() -> None:
 
 
 def _chunk(number: int, text: str) -> Chunk:
-    return Chunk(f"r:{number}", "report", 1, "Panel 1", "Panel 1: x", "paragraph", number, 1, 1, text, number, number)
+    return make_chunk(number, text, id=f"r:{number}", doc="report")  # the shelf reads the number back from the id
 
 
 def test_synthetic_shelf_copies_and_relabels() -> None:

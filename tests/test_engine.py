@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import make_chunk
 
 from assistant import multilingual
 from assistant.abstain import AFTERWARDS_NOTE, FIGURE_NOTE, AbstainRule, lacks_figure
@@ -147,8 +148,7 @@ def test_questions_about_what_happened_after_the_report(
 
 
 def _one_passage(text: str) -> tuple[list[Scored], list[Chunk]]:
-    chunk = Chunk("d:1", "d", 1, "Panel 1", "Panel 1: x", "paragraph", 1, 1, 1, text, 1, 1)
-    return [Scored(0, 1.0, 0.8, 3.0)], [chunk]
+    return [Scored(0, 1.0, 0.8, 3.0)], [make_chunk(1, text)]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import make_chunk
 
 from assistant.evaluation import (
     QuestionResult,
@@ -17,7 +18,7 @@ from assistant.evaluation import (
     summarise,
     supports,
 )
-from assistant.records import Answer, Chunk, Hit
+from assistant.records import Answer, Hit
 
 
 @pytest.mark.parametrize(
@@ -76,20 +77,7 @@ def test_first_hit_rank(evidence: list[str], rank: int | None) -> None:
 def _answer(question: str, texts: list[str], abstained: bool = False) -> Answer:
     hits = [
         Hit(
-            chunk=Chunk(
-                id=f"d#s1p{i}",
-                doc="d",
-                section_number=1,
-                section_label="Panel 1",
-                section_title="Panel 1: X",
-                kind="paragraph",
-                number=i,
-                part=1,
-                parts=1,
-                text=text,
-                line_start=i,
-                line_end=i,
-            ),
+            chunk=make_chunk(i, text),
             score=1.0 - i / 10,
             rank=i,
         )

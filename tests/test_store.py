@@ -9,6 +9,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 import pytest
+from conftest import make_chunk
 
 from assistant import store
 from assistant.errors import IndexCorrupt, IndexMissing, IndexStale, IndexUnwritable
@@ -19,20 +20,8 @@ DIMENSION = 8
 
 
 def _chunk(number: int, text: str) -> Chunk:
-    return Chunk(
-        id=f"doc#s1p{number}",
-        doc="doc",
-        section_number=1,
-        section_label="Panel 1",
-        section_title="Panel 1: Something",
-        kind="paragraph",
-        number=number,
-        part=1,
-        parts=1,
-        text=text,
-        line_start=number * 2,
-        line_end=number * 2,
-    )
+    # Line numbers unlike the paragraph number: a round trip that swapped fields would show.
+    return make_chunk(number, text, line_start=number * 2, line_end=number * 2)
 
 
 def _index(count: int = 5, seed: int = 0) -> Index:
