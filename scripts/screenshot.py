@@ -12,6 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's: Playwright's own browser download does not work offline
+# Headless on a server with no GPU and no outbound traffic (the browser tests use these too).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,7 +30,7 @@ def main() -> None:
     folder = Path(sys.argv[3] if len(sys.argv) > 3 else "docs")
     folder.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
         page.goto(url)
         page.locator("#question textarea").fill(question)

@@ -10,20 +10,12 @@ from urllib.parse import quote
 
 import pytest
 from conftest import Running
+from screenshot import CHROMIUM, CHROMIUM_ARGS  # scripts/ is on pytest's path (pyproject)
 
 from assistant.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = PROJECT_ROOT / "runs" / "browser"
 INJECTION = (
     "<img src=x onerror=alert(1)> <script>alert(2)</script> [link](javascript:alert(3)) <b>bold</b> "
