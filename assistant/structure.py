@@ -49,6 +49,7 @@ _PANEL = re.compile(
 _ROLE = re.compile(
     r"(?i)\b(?:moderat\w*|chair(?:ed|s|ing|person|man|woman)?|rapporteurs?|speakers?|panellists?|panelists?)\b"
 )
+_WHO = re.compile(r"(?i)\bwho\b|\bwhich (?:person|people)\b")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class SectionMatcher:
         if _NAMING_WORD.search(question):
             pairs = _word_pairs(question)
             found.update(label for label, own in self._title_pairs.items() if own & pairs)
-        wants_people = bool(_ROLE.search(question) and re.search(r"(?i)\bwho\b|\bwhich (?:person|people)\b", question))
+        wants_people = bool(_ROLE.search(question) and _WHO.search(question))
         return QueryIntent(frozenset(found), bool(_RECOMMEND.search(question)), wants_people)
 
 
