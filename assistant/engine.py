@@ -11,6 +11,7 @@ import numpy as np
 from . import multilingual, onnxrt, rerank
 from .abstain import EXPLANATIONS, FIGURE_NOTE, AbstainRule, lacks_figure
 from .config import Settings, load_settings
+from .crosslingual import WordTranslator, looks_english
 from .embedding import Embedder, encode_query
 from .errors import UnknownDocument
 from .evidence import SentenceIndex
@@ -67,6 +68,7 @@ class Assistant:
         self.multilingual = (
             multilingual.load(self.settings.torch_threads) if self.multilingual_vectors is not None else None
         )
+        self.translator = self._word_translator(index) if self.multilingual is not None else None
         self.reranker = reranker
         self.names = NameChecker(self.retriever.lexical.vocabulary)
         # A room asks the same questions: identical dense queries reuse their vector, and identical
@@ -147,9 +149,20 @@ class Assistant:
         only = frozenset(sections) if sections else None
         query_vector: np.ndarray | None = None
         dense: np.ndarray | None = None
-        english = is_english(text)
+        also_dense: np.ndarray | None = None
+        # What the English-only parts read (BM25, MiniLM, section intent, the cross-encoder): the
+        # question, or for another language the report's words nearest to its words.
+        searched = text
+        english = is_english(text) and looks_english(text, self.retriever.lexical.vocabulary)
         if not english and self.multilingual is not None and self.multilingual_vectors is not None:
             dense = self.multilingual_vectors @ self.multilingual.encode([text])[0]
+            if self.translator is not None:
+                searched = self.translator.translate(text, self.multilingual.encode)
+            if searched and searched != text:
+                query_vector = self._query_vector(self.retriever.dense_query(searched))
+                also_dense = self.retriever.dense_scores(query_vector)
+            else:
+                searched = text
         else:
             if not english:
                 notes.append(multilingual.MISSING_NOTE)
@@ -158,24 +171,25 @@ class Assistant:
             timings["embed"] = time.perf_counter() - started
         candidates = self.settings.rerank_candidates if self.reranker is not None else 0
         scored, _intent = self.retriever.rank(
-            text,
+            searched,
             query_vector=query_vector,
             dense=dense,
+            also_dense=also_dense,
             only_sections=only,
             only_documents=only_documents,
             limit=max(k, 10, candidates),
-            intent=intent if text == asked else None,
+            intent=intent if searched == asked else None,
             timings=timings,
         )
         first_stage = scored
-        if english and candidates > 1 and len(scored) > 1:
+        if (english or searched != text) and candidates > 1 and len(scored) > 1:
             reranking = time.perf_counter()
-            scored = self._reranked(text, scored, candidates)
+            scored = self._reranked(searched, scored, candidates)
             if timings is not None:
                 timings["rerank"] = time.perf_counter() - reranking
         ranked = time.perf_counter()
         names_document = self.names_documents
-        query_tokens = set(tokenize(text))
+        query_tokens = set(tokenize(searched))
         hits = [
             Hit(
                 chunk=self.index.chunks[s.position],
@@ -187,6 +201,12 @@ class Assistant:
             )
             for rank, s in enumerate(scored[:k], start=1)
         ]
+        if also_dense is not None:
+            # Calibrated on the multilingual model's order alone: the English words found for a
+            # question move passages up whose multilingual cosine is lower.
+            first_stage, _ = self.retriever.rank(
+                text, dense=dense, only_sections=only, only_documents=only_documents, limit=len(first_stage)
+            )
         reasons = self.abstain_rule.reasons(text, first_stage, self.index.chunks, multilingual=dense is not None)
         abstained = bool(reasons)
         if abstained:
@@ -201,6 +221,8 @@ class Assistant:
                 notes.append(f"Not mentioned anywhere in {where}: {', '.join(missing)}.")
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
+        if searched != text:
+            notes.append(f"Matched with the report's English words: {searched}")
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
@@ -229,6 +251,15 @@ class Assistant:
         scores = self.reranker.scores(text, [f"{c.section_label}: {c.text}" for c in chunks])
         scores.setflags(write=False)  # shared by every caller of the cache
         return scores
+
+    @staticmethod
+    def _word_translator(index: Index) -> WordTranslator | None:
+        """From the report's words and their multilingual vectors, when the index has them."""
+        words = index.manifest.get("lexicon") or []
+        vectors = index.extra_vectors.get("lexicon")
+        if vectors is None or len(words) != len(vectors) or not words:
+            return None
+        return WordTranslator(list(words), vectors)
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = encode_query(self.embedder, text)

@@ -14,6 +14,7 @@ from .acronyms import find_acronyms, find_implicit_acronyms
 from .chunking import chunk_report
 from .config import PARSER_VERSION, Settings
 from .corpus import corpus_hash, load_documents
+from .crosslingual import report_words
 from .documents import BadDocument, ParsedDocument, parse_document
 from .embedding import Embedder
 from .errors import CorpusError, IndexMissing, IndexStale
@@ -121,6 +122,7 @@ def _texts(chunks: list[Chunk], with_multilingual: bool) -> dict[str, list[str]]
     }
     if with_multilingual:
         texts["multilingual"] = [c.text for c in chunks]
+        texts["lexicon"] = report_words(c.text for c in chunks)
     return texts
 
 
@@ -129,8 +131,8 @@ def _embed(
 ) -> tuple[dict[str, np.ndarray], list[str]]:
     """Vectors of every chunk, reusing the cached vectors of unchanged documents.
 
-    Returns the arrays ("passages", "sentences", maybe "multilingual") in chunk order, and the
-    ids of the documents whose vectors were reused.
+    Returns the arrays ("passages", "sentences", maybe "multilingual" and "lexicon", the vectors of
+    the report's words) in chunk order, and the ids of the documents whose vectors were reused.
     """
     with_multilingual = multilingual.available()
     models = [embedder.name, embedder.weights_sha256, multilingual.NAME if with_multilingual else None]
@@ -138,6 +140,7 @@ def _embed(
     dimensions = {"passages": embedder.dimension, "sentences": embedder.dimension}
     if with_multilingual:
         dimensions["multilingual"] = multilingual.MultilingualEmbedder.dimension
+        dimensions["lexicon"] = multilingual.MultilingualEmbedder.dimension
     found: dict[str, dict[str, np.ndarray]] = {}
     keys: dict[str, str] = {}
     missing: dict[str, dict[str, list[str]]] = {}
@@ -155,8 +158,9 @@ def _embed(
         if with_multilingual:
             translator = multilingual.load(settings.torch_threads)
             if translator is not None:
-                encoders["multilingual"] = translator
+                encoders["multilingual"] = encoders["lexicon"] = translator
                 labels["multilingual"] = "Embedding passages (multilingual)"
+                labels["lexicon"] = "Embedding the report's words (multilingual)"
         for name, encoder in encoders.items():
             flat = [text for texts in missing.values() for text in texts[name]]
             started = time.perf_counter()
@@ -191,6 +195,12 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "acronyms": corpus.acronyms,
         "section_topics": topic_pairs({c.section_label: c.section_title for c in chunks}, [c.text for c in chunks]),
         "sentence_counts": [len(sentence_spans(c.text)) for c in chunks],
+        # The words behind the "lexicon" vectors, document by document as they were embedded.
+        "lexicon": (
+            [w for doc_chunks in corpus.chunks_by_doc.values() for w in report_words(c.text for c in doc_chunks)]
+            if "lexicon" in arrays
+            else []
+        ),
         "documents": corpus.documents,
         "rejected": corpus.rejected,
         "reused_documents": reused,
@@ -207,6 +217,7 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "embed_passages_s": spent.get("passages", 0.0),
         "embed_sentences_s": spent.get("sentences", 0.0),
         "embed_multilingual_s": spent.get("multilingual", 0.0),
+        "embed_lexicon_s": spent.get("lexicon", 0.0),
         "write_s": written - embedded,
     }
     return index

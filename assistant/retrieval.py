@@ -127,6 +127,7 @@ class Retriever:
         *,
         query_vector: np.ndarray | None = None,
         dense: np.ndarray | None = None,
+        also_dense: np.ndarray | None = None,
         only_sections: frozenset[str] | None = None,
         only_documents: frozenset[str] | None = None,
         limit: int = 10,
@@ -136,6 +137,8 @@ class Retriever:
         """The best ``limit`` chunks for ``question``, best first.
 
         ``dense`` replaces the MiniLM scores (one per chunk), e.g. by multilingual ones.
+        ``also_dense`` is a second model's scores, averaged in as z-scores; each passage's reported
+        cosine (``Scored.dense``, on which abstention is calibrated) stays ``dense``'s.
         ``only_sections`` (labels) and ``only_documents`` (document ids) restrict the search.
         ``intent`` is the question's, when the caller has it already. ``timings``, when given,
         receives the seconds spent in "search" (dense and BM25) and "ranking" (fusion, boosts).
@@ -152,15 +155,16 @@ class Retriever:
             started = time.perf_counter()
         lexical = self.lexical.scores(self.lexical.query_tokens(question))
         searched = time.perf_counter()
+        signal = dense if also_dense is None else (zscore(dense) + zscore(also_dense)) / 2
         if weights.fusion == "rrf":
-            dense_rank = np.argsort(np.argsort(-dense))
+            dense_rank = np.argsort(np.argsort(-signal))
             lexical_rank = np.argsort(np.argsort(-lexical))
             fused = (
                 weights.dense / (weights.rrf_k + dense_rank + 1)
                 + (1 - weights.dense) / (weights.rrf_k + lexical_rank + 1)
             ) * (weights.rrf_k + 1)
         else:
-            fused = (weights.dense * zscore(dense) + (1 - weights.dense) * zscore(lexical)) / 4
+            fused = (weights.dense * zscore(signal) + (1 - weights.dense) * zscore(lexical)) / 4
         in_named = self._in_sections(intent.sections)
         fused = fused + weights.section * in_named
         if intent.wants_people:

@@ -1,0 +1,224 @@
+"""Questions in other languages: which questions count as English, and how their words become the
+report's English words (a fake encoder here; the real multilingual model in the engine tests)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.config import PROJECT_ROOT
+from assistant.crosslingual import WordTranslator, looks_english, report_words
+from assistant.engine import Assistant
+from assistant.records import Answer
+from assistant.store import Index
+
+EVAL_DIR = PROJECT_ROOT / "eval"
+PUBLIC = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
+
+
+def _questions(*names: str, public: bool = False) -> list[dict[str, str]]:
+    """The questions of our evaluation files ``names``, and of the public set where this machine has it."""
+    paths = [EVAL_DIR / name for name in names]
+    if public and PUBLIC.is_file():
+        paths.append(PUBLIC)
+    return [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_report_words_are_the_reports_own_words_lower_case_once_each() -> None:
+    words = report_words(["The GLAA's co-operation in 2017 was praised.", "the Panel praised it"])
+    assert words == sorted(set(words))
+    assert {"glaa", "co-operation", "praised", "panel"} <= set(words)
+    # Short stop words are kept ("кто" must be able to become "who"); other short words and numbers are not.
+    assert {"the", "in", "it"} <= set(words)
+    assert "2017" not in words and "s" not in words
+
+
+class WordVectors:
+    """A fake multilingual model: each word has a fixed unit vector; unlisted words are orthogonal."""
+
+    def __init__(self, table: dict[str, list[float]], dimension: int = 4) -> None:
+        self.table = {w: np.asarray(v, dtype=np.float32) / np.linalg.norm(v) for w, v in table.items()}
+        self.dimension = dimension
+        self.asked: list[list[str]] = []
+
+    def encode(self, words: list[str]) -> np.ndarray:
+        self.asked.append(list(words))
+        rows = [self.table.get(w, np.zeros(self.dimension, dtype=np.float32)) for w in words]
+        return np.vstack(rows)
+
+
+def test_translation_keeps_report_words_and_numbers_and_replaces_the_others() -> None:
+    model = WordVectors(
+        {
+            "chains": [1, 0, 0, 0],
+            "panel": [0, 1, 0, 0],
+            "цепочки": [0.9, 0.1, 0, 0],  # close to "chains"
+            "панели": [0.1, 0.95, 0, 0],  # close to "panel"
+            "иванов": [0, 0, 1, 0],  # a name the report does not have: near nothing
+        }
+    )
+    report = ["chains", "panel"]
+    translator = WordTranslator(report, model.encode(report))
+    english = translator.translate("Цепочки поставок Иванов, панели 4 и chains", model.encode)
+    assert english == "chains panel 4 chains"
+    # Only the words the report does not use were sent to the model, once each.
+    assert model.asked[-1] == ["цепочки", "поставок", "иванов", "панели"]
+
+
+def test_a_word_below_the_similarity_floor_is_dropped_not_guessed() -> None:
+    model = WordVectors({"chains": [1, 0, 0, 0], "цепи": [0.5, 0.85, 0, 0]})  # cosine 0.51
+    translator = WordTranslator(["chains"], model.encode(["chains"]), min_similarity=0.65)
+    assert translator.translate("цепи", model.encode) == ""
+    assert WordTranslator(["chains"], model.encode(["chains"]), min_similarity=0.5).translate("цепи", model.encode) == (
+        "chains"
+    )
+
+
+def test_words_and_vectors_must_match() -> None:
+    with pytest.raises(ValueError, match="2 words for 1 vectors"):
+        WordTranslator(["a", "b"], np.zeros((1, 4), dtype=np.float32))
+
+
+def test_every_english_evaluation_question_is_read_as_english(fake_assistant: Assistant) -> None:
+    vocabulary = fake_assistant.retriever.lexical.vocabulary
+    english = [
+        q for q in _questions("english_extra.jsonl", public=True) if q["type"] not in {"russian", "other-language"}
+    ]
+    assert len(english) >= 25
+    assert [q["id"] for q in english if not looks_english(q["question"], vocabulary)] == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie viele Unternehmen haben sich dem Verhaltenskodex angeschlossen?",
+        "Pourquoi la France a-t-elle adopté sa loi sur le devoir de vigilance ?",
+        "¿Qué es la aplicación «Golden Dreams» y quién la puso en marcha?",
+        "Chi ha moderato il terzo panel della conferenza?",
+    ],
+)
+def test_questions_in_other_latin_languages_are_not_read_as_english(fake_assistant: Assistant, question: str) -> None:
+    assert not looks_english(question, fake_assistant.retriever.lexical.vocabulary)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Rantsev v Cyprus and Russia decide about compensation?",  # names are not counted
+        "Kafala sponsorship Qatar",  # too few words to judge
+        "Who moderated Panel 3?",
+    ],
+)
+def test_english_questions_with_names_or_few_words_stay_english(fake_assistant: Assistant, question: str) -> None:
+    assert looks_english(question, fake_assistant.retriever.lexical.vocabulary)
+
+
+def test_other_language_evaluation_questions_are_not_read_as_english(fake_assistant: Assistant) -> None:
+    vocabulary = fake_assistant.retriever.lexical.vocabulary
+    files = ("multilingual_heldout.jsonl", "multilingual_scope.jsonl")
+    latin = [q for q in _questions(*files) if not any("а" <= ch <= "я" for ch in q["question"].lower())]
+    assert len(latin) >= 9  # German, French and Spanish; the Russian ones fail is_english already
+    assert [q["id"] for q in latin if looks_english(q["question"], vocabulary)] == []
+
+
+# --- the engine, with the real multilingual model (MiniLM is the fake embedder) -------------------
+
+
+@pytest.fixture(scope="module")
+def _translating_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from conftest import FakeEmbedder, make_settings
+
+    from assistant import multilingual
+    from assistant.indexing import build_index
+
+    if not multilingual.available():
+        pytest.skip(f"optional package {multilingual.PACKAGE} is not installed")
+    settings = make_settings(tmp_path_factory.mktemp("translating"))
+    embedder = FakeEmbedder()
+    return settings, embedder, build_index(settings, embedder, show_progress=False)
+
+
+@pytest.fixture
+def translating(multilingual_on: None, _translating_build) -> Assistant:  # type: ignore[no-untyped-def]
+    settings, embedder, index = _translating_build
+    return Assistant(index, embedder, settings)
+
+
+def _matched_note(answer: Answer) -> str:
+    return next((n for n in answer.notes if n.startswith("Matched with the report's English words:")), "")
+
+
+def test_the_index_keeps_the_reports_words_with_their_multilingual_vectors(translating: Assistant) -> None:
+    words = translating.index.manifest["lexicon"]
+    assert len(words) == len(translating.index.extra_vectors["lexicon"]) > 1000
+    assert {"trafficking", "panel", "moderated", "who"} <= set(words)
+
+
+def test_a_russian_question_is_searched_with_the_reports_english_words(translating: Assistant) -> None:
+    question = "Кто модерировал третью панель?"
+    answer = translating.ask(question)
+    note = _matched_note(answer)
+    assert "third panel" in note and "who" in note  # the section intent and the people boost read these
+    assert "Panel 3, ¶1" in [h.citation for h in answer.hits[:3]]  # "... was moderated by ..."
+    assert not answer.abstained
+    assert answer.search_query == question  # a follow-up carries the question's own words
+    # The multilingual model alone (an index without the report's words) does not find it.
+    alone = Assistant(_without_lexicon(translating.index), translating.embedder, translating.settings)
+    assert "Panel 3, ¶1" not in [h.citation for h in alone.ask(question).hits]
+
+
+def test_a_german_question_takes_the_multilingual_path(translating: Assistant) -> None:
+    answer = translating.ask("Wie viele Kinder wurden in Malawi dank des Projekts eingeschult?")
+    assert _matched_note(answer)
+    assert any("6,414 in Malawi" in h.chunk.text for h in answer.hits[:3])
+
+
+def test_an_english_question_is_not_translated(translating: Assistant) -> None:
+    assert _matched_note(translating.ask("Who moderated Panel 3?")) == ""
+
+
+def test_a_german_question_without_the_multilingual_model_says_so(fake_assistant: Assistant) -> None:
+    from assistant import multilingual
+
+    answer = fake_assistant.ask("Wie viele Kinder wurden in Malawi dank des Projekts eingeschult?")
+    assert multilingual.MISSING_NOTE in answer.notes
+
+
+def test_abstention_on_a_translated_question_is_judged_on_the_multilingual_order(translating: Assistant) -> None:
+    """The English words move passages up whose multilingual cosine is lower; the floor was set
+    on the multilingual model's own order and is judged on it."""
+    from assistant.abstain import AbstainRule
+    from assistant.records import Chunk
+    from assistant.retrieval import Scored
+
+    question = "Какие рекомендации дала вторая панель о стимулах для компаний?"
+    judged: list[list[int]] = []
+
+    class Recording(AbstainRule):
+        def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], multilingual: bool) -> list[str]:
+            judged.append([s.position for s in scored])
+            return super().reasons(question, scored, chunks, multilingual)
+
+    assistant = Assistant(translating.index, translating.embedder, translating.settings, abstain=Recording())
+    answer = assistant.ask(question, k=10)
+    assert translating.multilingual is not None
+    dense = translating.multilingual_vectors @ translating.multilingual.encode([question])[0]
+    alone, _ = translating.retriever.rank(question, dense=dense, limit=10)
+    assert judged == [[s.position for s in alone]]
+    assert [translating.index.chunks.index(h.chunk) for h in answer.hits] != judged[0]  # the words did move it
+
+
+def _without_lexicon(index: Index) -> Index:
+    """The index as an older build made it, without the report's words."""
+    manifest = {k: v for k, v in index.manifest.items() if k != "lexicon"}
+    extra = {k: v for k, v in index.extra_vectors.items() if k != "lexicon"}
+    return Index(index.chunks, index.vectors, manifest, extra)
+
+
+def test_an_index_without_the_reports_words_still_answers_other_languages(translating: Assistant) -> None:
+    assistant = Assistant(_without_lexicon(translating.index), translating.embedder, translating.settings)
+    answer = assistant.ask("Кто модерировал третью панель?")
+    assert assistant.translator is None and _matched_note(answer) == ""
+    assert len(answer.hits) == 5
