@@ -68,7 +68,7 @@ class AbstainRule:
     - the top passages are far from the question: their best cosine is under ``min_dense`` (every
       answerable public question scores at least 0.40; unrelated questions score under 0.25), or
       ``min_multilingual`` for the multilingual model. No cosine of that model separates answerable
-      questions in other languages from unanswerable ones (on our 45 and 16: 0.16-0.56 and
+      questions in other languages from unanswerable ones (on our 50 and 16: 0.16-0.56 and
       0.19-0.41), so its floor only catches questions far from every passage: at 0.20 it wrongly
       abstained on 5 answerable short questions and caught 1 unanswerable one;
     - the question names a number (a year, a count) that none of the top passages contains: the
