@@ -78,12 +78,29 @@ class AbstainRule:
 
     min_dense: float = 0.30
     min_multilingual: float = 0.15
+    # ...and when fewer than half of the question's words found a word of the report (a recipe,
+    # letters typed at random): the floor that held before words were matched.
+    min_multilingual_unmatched: float = 0.20
     passages_checked: int = 3
 
-    def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], multilingual: bool) -> list[str]:
+    def floor(self, multilingual: bool, words_matched: float = 1.0, names_found: bool = False) -> float:
+        """The cosine under which the closest passages are too far from the question.
+
+        For a question in another language: ``words_matched`` is the share of its words that
+        found a word of the report, and ``names_found`` whether it names someone the report names
+        (spelled in Latin letters): then there is no floor, as the multilingual model places a
+        short question naming a speaker far from the passage about them (0.135 for "Кто такой Боб
+        Митчелл?", whose answer it ranks first)."""
+        if not multilingual:
+            return self.min_dense
+        if names_found:
+            return 0.0
+        return self.min_multilingual if words_matched >= 0.5 else self.min_multilingual_unmatched
+
+    def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], floor: float) -> list[str]:
+        """Why the report does not address ``question`` (none: it does); ``floor`` from :meth:`floor`."""
         if not scored:
             return ["no passage matched"]
-        floor = self.min_multilingual if multilingual else self.min_dense
         reasons = []
         best = max(s.dense for s in scored[: self.passages_checked])
         if best < floor:

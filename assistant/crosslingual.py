@@ -2,28 +2,42 @@
 
 The multilingual model places a word near its translations, so each word of the question that the
 report does not use is replaced by the report's word nearest to it ("цепочками" -> "chains",
-"Unternehmen" -> "enterprise"). The report's words and their vectors are made when the index is
-built. The English words then reach what reads English only: BM25, the section intent ("второй
-панели" -> "second panel"), MiniLM and the cross-encoder. No language model, no dictionary: the
-vocabulary is the report's, so every word it yields can be found in it. Measured in the README.
+"Unternehmen" -> "enterprise"); a name in Cyrillic is first spelled in Latin letters and looked up
+("Митчелл" -> "mitchell"). The report's words and their vectors are made when the index is built.
+The English words then reach what reads English only: BM25, the section intent ("второй панели"
+-> "second panel"), MiniLM and the cross-encoder. No language model, no dictionary: the vocabulary
+is the report's, so every word it yields can be found in it. Measured in the README.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
+from difflib import get_close_matches
+from functools import lru_cache
 
 import numpy as np
 
+from .config import WORD_MATCH_MIN_SIMILARITY
 from .lexical import STOPWORDS, tokenize
 
-# A word of the report worth a vector: letters (hyphenated words whole), three or more.
-_REPORT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
-# A word of a question: letters of any script, or a number (kept as it is).
-_QUESTION_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+(?:[.,]\d+)?")
+_LETTERS = r"[^\W\d_]+(?:-[^\W\d_]+)*"  # letters of any script; hyphenated words whole
+_REPORT_WORD = re.compile(_LETTERS)
+_QUESTION_WORD = re.compile(rf"{_LETTERS}|\d+(?:[.,]\d+)?")  # numbers are kept as they are
 # The share of a question's words that must be English stop words or words of the report for it to
-# be read as English; a German or French question shares a few ("in", "was", "France").
+# be read as English, when it also has function words of another language.
 _MIN_ENGLISH_SHARE = 0.5
+# The Latin-script languages of the multilingual model (names as in the `stop-words` package).
+_LATIN_LANGUAGES = ("german", "french", "spanish", "italian", "portuguese", "dutch", "polish", "turkish")
+# Russian and Ukrainian letters in Latin (as passports and the report spell names: Gekht, Viktorov).
+_CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэіґ", "abvgdeziyklmnoprstufyeig", strict=True)),
+        **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
+        **{"ъ": "", "ь": "", "ю": "yu", "я": "ya", "ї": "yi", "є": "ye"},
+    }
+)
 
 
 def report_words(texts: Iterable[str]) -> list[str]:
@@ -34,46 +48,105 @@ def report_words(texts: Iterable[str]) -> list[str]:
 
 
 def question_words(question: str) -> list[str]:
-    return [match.group().lower() for match in _QUESTION_WORD.finditer(question)]
+    """The question's words and numbers in order, as written (case kept)."""
+    return [match.group() for match in _QUESTION_WORD.finditer(question)]
+
+
+@lru_cache(maxsize=1)
+def foreign_function_words() -> frozenset[str]:
+    """Function words of the other Latin-script languages that are not English ones ("wer", "das",
+    "qui", "el", "het"); empty without the `stop-words` package (the `multilingual` extra)."""
+    try:
+        from stop_words import get_stop_words
+    except ImportError:
+        return frozenset()
+    english = {w.lower() for w in get_stop_words("english")} | STOPWORDS
+    return frozenset(w.lower() for language in _LATIN_LANGUAGES for w in get_stop_words(language)) - english
 
 
 def looks_english(question: str, vocabulary: Container[str]) -> bool:
-    """True when at least half of the question's words are English stop words or words of the
-    report (``vocabulary``: its stemmed BM25 terms): "Wie viele Unternehmen ..." is not, "What did
-    Rantsev v Cyprus decide?" is. Capitalised words after the first are names, which say nothing
-    of the language, and are not counted; questions of fewer than four other words are English."""
-    found = [match.group() for match in _QUESTION_WORD.finditer(question)]
+    """False when the question has function words of another language ("Wer", "das", "quién") and
+    fewer than half of its words are English stop words or words of the report (``vocabulary``:
+    its stemmed BM25 terms). Capitalised words after the first are names, which say nothing of the
+    language, and are not counted. So "Welche Rolle spielen Banken?" is not English, and neither
+    is a French question naming France; "lorry drivers truckstops awareness training" and "What
+    did Rantsev v Cyprus decide?" are."""
+    found = question_words(question)
     words = [w.lower() for i, w in enumerate(found) if not w[0].isdigit() and (i == 0 or not w[0].isupper())]
-    if len(words) < 4:
+    if len(words) < 2:
         return True
-    english = sum(1 for w in words if all(t in vocabulary for t in tokenize(w)))  # stop words: no terms
-    return english / len(words) >= _MIN_ENGLISH_SHARE
+    known = [all(t in vocabulary for t in tokenize(w)) for w in words]  # stop words give no terms
+    foreign = foreign_function_words()
+    if not any(w in foreign and not k for w, k in zip(words, known, strict=True)):
+        return True
+    return sum(known) / len(words) >= _MIN_ENGLISH_SHARE
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A question as the report's words, and the share of its words that found one."""
+
+    words: str
+    matched: float  # 0-1: share of the question's words kept, spelled out or matched
+    names: tuple[str, ...] = ()  # the report's words found by spelling a Cyrillic name in Latin
 
 
 class WordTranslator:
     """Each word of a question not in the report, replaced by the report's nearest word."""
 
-    def __init__(self, words: list[str], vectors: np.ndarray, min_similarity: float = 0.65) -> None:
+    def __init__(
+        self, words: list[str], vectors: np.ndarray, min_similarity: float = WORD_MATCH_MIN_SIMILARITY
+    ) -> None:
         if len(words) != len(vectors):
             raise ValueError(f"{len(words)} words for {len(vectors)} vectors")
-        self.words = words
-        self.known = frozenset(words)
-        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        # Below this cosine a word has no counterpart in the report (names, function words):
-        # dropped rather than guessed. Hit@5 on the Russian questions was flat from 0.60 to 0.70.
+        first: dict[str, int] = {}  # each word once: several documents share words
+        for position, word in enumerate(words):
+            first.setdefault(word, position)
+        self.words = list(first)
+        self.known = frozenset(first)
+        self._vectors = np.ascontiguousarray(vectors[list(first.values())], dtype=np.float32)
+        self._latin_by_initial: dict[str, list[str]] = {}
+        for word in self.words:
+            if word.isascii():
+                self._latin_by_initial.setdefault(word[0], []).append(word)
+        # Below this cosine a word has no counterpart in the report (names, particles): dropped
+        # rather than guessed.
         self.min_similarity = min_similarity
 
-    def translate(self, question: str, encode: Callable[[list[str]], np.ndarray]) -> str:
-        """The question's words in order: the report's own kept, numbers kept, others translated
-        or dropped. ``encode`` is the multilingual model's (unit vectors)."""
-        words = question_words(question)
-        unknown = list(dict.fromkeys(w for w in words if w not in self.known and not w[0].isdigit() and len(w) > 2))
-        nearest: dict[str, str] = {}
-        if unknown and len(self.words):
+    def translate(self, question: str, encode: Callable[[list[str]], np.ndarray]) -> Translation:
+        """The question's words in order: the report's own kept, numbers kept, a Cyrillic name
+        spelled in Latin letters when the report has it, the others matched or dropped.
+        ``encode`` is the multilingual model's (unit vectors)."""
+        written = question_words(question)
+        words = [w.lower() for w in written]
+        found: dict[str, str] = {}
+        for original, word in zip(written, words, strict=True):
+            if original[0].isupper() and word not in self.known and word not in found:
+                name = self._spelled_in_report(word)
+                if name:
+                    found[word] = name
+        names = tuple(found.values())
+        unknown = list(
+            dict.fromkeys(
+                w for w in words if w not in self.known and w not in found and not w[0].isdigit() and len(w) > 2
+            )
+        )
+        if unknown and self.words:
             similarity = encode(unknown) @ self._vectors.T
             best = similarity.argmax(axis=1)
             for word, row, column in zip(unknown, similarity, best, strict=True):
                 if row[column] >= self.min_similarity:
-                    nearest[word] = self.words[int(column)]
-        kept = [w if w in self.known or w[0].isdigit() else nearest.get(w, "") for w in words]
-        return " ".join(w for w in kept if w)
+                    found[word] = self.words[int(column)]
+        kept = [w if w in self.known or w[0].isdigit() else found.get(w, "") for w in words]
+        letters = [k for w, k in zip(words, kept, strict=True) if not w[0].isdigit()]
+        matched = sum(1 for k in letters if k) / len(letters) if letters else 1.0
+        return Translation(" ".join(k for k in kept if k), matched, names)
+
+    def _spelled_in_report(self, word: str) -> str:
+        """The report's word closest to a Cyrillic word spelled in Latin letters ("митчелла" ->
+        "mitchell"), or "" when none is close (a common word, or a name the report lacks)."""
+        latin = word.translate(_CYRILLIC_TO_LATIN)
+        if latin == word or not latin.isascii() or len(latin) < 3:
+            return ""
+        close = get_close_matches(latin, self._latin_by_initial.get(latin[0], []), n=1, cutoff=0.8)
+        return close[0] if close else ""

@@ -13,7 +13,7 @@ from .abstain import EXPLANATIONS, FIGURE_NOTE, AbstainRule, lacks_figure
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, looks_english
 from .embedding import Embedder, encode_query
-from .errors import UnknownDocument
+from .errors import IndexCorrupt, UnknownDocument
 from .evidence import SentenceIndex
 from .followup import Turn, resolve
 from .indexing import index_status, open_index, rejected_messages
@@ -22,7 +22,7 @@ from .names import NameChecker
 from .questions import clean_question, is_english
 from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever, Scored, zscore
-from .store import Index
+from .store import REBUILD_HINT, Index
 
 
 def load_embedder(settings: Settings) -> Embedder:
@@ -39,6 +39,12 @@ def load_embedder(settings: Settings) -> Embedder:
     from .embedding import MiniLMEmbedder
 
     return MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
+
+
+def _shortened(words: str, most: int = 40) -> str:
+    """At most ``most`` words: a note, not a second copy of a long question."""
+    parts = words.split()
+    return " ".join(parts[:most]) + (" …" if len(parts) > most else "")
 
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
@@ -151,18 +157,23 @@ class Assistant:
         dense: np.ndarray | None = None
         also_dense: np.ndarray | None = None
         # What the English-only parts read (BM25, MiniLM, section intent, the cross-encoder): the
-        # question, or for another language the report's words nearest to its words.
+        # question, or for another language the report's words found for its words.
         searched = text
-        english = is_english(text) and looks_english(text, self.retriever.lexical.vocabulary)
+        floor = self.abstain_rule.floor(multilingual=False)
+        # Without the multilingual model a question in Latin letters is read as English, as the
+        # best it can get (the cross-encoder included); other scripts get a note.
+        latin = is_english(text)  # mostly Latin letters
+        english = latin and (self.multilingual is None or looks_english(text, self.retriever.lexical.vocabulary))
         if not english and self.multilingual is not None and self.multilingual_vectors is not None:
             dense = self.multilingual_vectors @ self.multilingual.encode([text])[0]
+            floor = self.abstain_rule.floor(multilingual=True, words_matched=0.0)
             if self.translator is not None:
-                searched = self.translator.translate(text, self.multilingual.encode)
-            if searched and searched != text:
-                query_vector = self._query_vector(self.retriever.dense_query(searched))
-                also_dense = self.retriever.dense_scores(query_vector)
-            else:
-                searched = text
+                translation = self.translator.translate(text, self.multilingual.encode)
+                floor = self.abstain_rule.floor(True, translation.matched, bool(translation.names))
+                if translation.words:
+                    searched = translation.words
+                    query_vector = self._query_vector(self.retriever.dense_query(searched))
+                    also_dense = self.retriever.dense_scores(query_vector)
         else:
             if not english:
                 notes.append(multilingual.MISSING_NOTE)
@@ -201,20 +212,19 @@ class Assistant:
             )
             for rank, s in enumerate(scored[:k], start=1)
         ]
-        if also_dense is not None:
-            # Calibrated on the multilingual model's order alone: the English words found for a
-            # question move passages up whose multilingual cosine is lower.
-            first_stage, _ = self.retriever.rank(
-                text, dense=dense, only_sections=only, only_documents=only_documents, limit=len(first_stage)
-            )
-        reasons = self.abstain_rule.reasons(text, first_stage, self.index.chunks, multilingual=dense is not None)
+        if dense is not None:
+            # Judged on the multilingual model's own order, on which its floor was set, and over
+            # every section: its cosines are low for short questions, and a section filter made
+            # answered ones abstain. The English words found move other passages up.
+            first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
+        reasons = self.abstain_rule.reasons(text, first_stage, self.index.chunks, floor)
         abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
             notes[1:1] = [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
         if english and lacks_figure(text, scored, self.index.chunks):
             notes.append(FIGURE_NOTE)
-        if english:
+        if english or not latin:  # in Cyrillic, a word in capital Latin letters is a name ("Brexit")
             missing = self.names.unknown(asked)
             if missing:
                 where = "the documents" if names_document else "the report"
@@ -222,7 +232,7 @@ class Assistant:
         if text != asked:
             notes.append(f"Read as a follow-up: {text}")
         if searched != text:
-            notes.append(f"Matched with the report's English words: {searched}")
+            notes.append(f"Matched with the report's English words: {_shortened(searched)}")
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
@@ -254,11 +264,18 @@ class Assistant:
 
     @staticmethod
     def _word_translator(index: Index) -> WordTranslator | None:
-        """From the report's words and their multilingual vectors, when the index has them."""
+        """From the report's words and their multilingual vectors; None for an index built
+        without them (before parser version 7). Words and vectors out of step are refused: every
+        word found for a question would be another's."""
         words = index.manifest.get("lexicon") or []
         vectors = index.extra_vectors.get("lexicon")
-        if vectors is None or len(words) != len(vectors) or not words:
+        if not words and (vectors is None or len(vectors) == 0):
             return None
+        if vectors is None or len(words) != len(vectors):
+            count = "no" if vectors is None else len(vectors)
+            raise IndexCorrupt(
+                f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
+            )
         return WordTranslator(list(words), vectors)
 
     def _encode_query(self, text: str) -> np.ndarray:

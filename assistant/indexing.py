@@ -126,14 +126,21 @@ def _texts(chunks: list[Chunk], with_multilingual: bool) -> dict[str, list[str]]
     return texts
 
 
+@dataclass
+class Embedded:
+    """What :func:`_embed` made: arrays by name, in chunk order ("passages", "sentences", maybe
+    "multilingual", and "lexicon", the vectors of ``words``, the report's words document by
+    document), and the ids of the documents whose vectors were reused from the cache."""
+
+    arrays: dict[str, np.ndarray]
+    reused: list[str]
+    words: list[str]
+
+
 def _embed(
     corpus: ParsedCorpus, settings: Settings, embedder: Embedder, show: bool, spent: dict[str, float]
-) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Vectors of every chunk, reusing the cached vectors of unchanged documents.
-
-    Returns the arrays ("passages", "sentences", maybe "multilingual" and "lexicon", the vectors of
-    the report's words) in chunk order, and the ids of the documents whose vectors were reused.
-    """
+) -> Embedded:
+    """Vectors of every chunk (and of the report's words), reusing those of unchanged documents."""
     with_multilingual = multilingual.available()
     models = [embedder.name, embedder.weights_sha256, multilingual.NAME if with_multilingual else None]
     cache = VectorCache(settings.index_dir / "cache")
@@ -144,8 +151,8 @@ def _embed(
     found: dict[str, dict[str, np.ndarray]] = {}
     keys: dict[str, str] = {}
     missing: dict[str, dict[str, list[str]]] = {}
-    for doc, chunks in corpus.chunks_by_doc.items():
-        texts = _texts(chunks, with_multilingual)
+    texts_by_doc = {doc: _texts(chunks, with_multilingual) for doc, chunks in corpus.chunks_by_doc.items()}
+    for doc, texts in texts_by_doc.items():
         keys[doc] = cache_key(models, texts)
         cached = cache.get(keys[doc], {name: len(t) for name, t in texts.items()}, dimensions)
         if cached is None:
@@ -156,9 +163,9 @@ def _embed(
         labels = {"passages": "Embedding passages", "sentences": "Embedding sentences"}
         encoders: dict[str, Embedder] = {"passages": embedder, "sentences": embedder}
         if with_multilingual:
-            translator = multilingual.load(settings.torch_threads)
-            if translator is not None:
-                encoders["multilingual"] = encoders["lexicon"] = translator
+            words_and_passages = multilingual.load(settings.torch_threads)
+            if words_and_passages is not None:
+                encoders["multilingual"] = encoders["lexicon"] = words_and_passages
                 labels["multilingual"] = "Embedding passages (multilingual)"
                 labels["lexicon"] = "Embedding the report's words (multilingual)"
         for name, encoder in encoders.items():
@@ -175,7 +182,8 @@ def _embed(
     cache.keep_only(set(keys.values()))
     order = list(corpus.chunks_by_doc)
     arrays = {name: np.vstack([found[doc][name] for doc in order]) for name in dimensions}
-    return arrays, [doc for doc in order if doc not in missing]
+    words = [w for doc in order for w in texts_by_doc[doc].get("lexicon", [])]
+    return Embedded(arrays, [doc for doc in order if doc not in missing], words)
 
 
 def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool = True) -> Index:
@@ -185,7 +193,8 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
     chunks = corpus.chunks
     parsed = time.perf_counter()
     spent: dict[str, float] = {}
-    arrays, reused = _embed(corpus, settings, embedder, show_progress, spent)
+    made = _embed(corpus, settings, embedder, show_progress, spent)
+    arrays, reused = made.arrays, made.reused
     vectors = arrays.pop("passages")
     embedded = time.perf_counter()
     manifest = {
@@ -195,12 +204,7 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "acronyms": corpus.acronyms,
         "section_topics": topic_pairs({c.section_label: c.section_title for c in chunks}, [c.text for c in chunks]),
         "sentence_counts": [len(sentence_spans(c.text)) for c in chunks],
-        # The words behind the "lexicon" vectors, document by document as they were embedded.
-        "lexicon": (
-            [w for doc_chunks in corpus.chunks_by_doc.values() for w in report_words(c.text for c in doc_chunks)]
-            if "lexicon" in arrays
-            else []
-        ),
+        "lexicon": made.words,  # the words behind the "lexicon" vectors, in their order
         "documents": corpus.documents,
         "rejected": corpus.rejected,
         "reused_documents": reused,

@@ -1,7 +1,8 @@
 """Per-document vectors kept between builds, so a rebuild embeds only new or changed documents.
 
 An entry is keyed by the sha256 of everything its vectors were computed from: the models and
-every text embedded for the document (passages as embedded, sentences, multilingual passages).
+every text embedded for the document (passages as embedded, sentences, multilingual passages,
+the document's words).
 A changed parser, chunk size, model or document therefore misses the cache by construction.
 Entries are ``.npz`` files in ``index/cache/``, written atomically; one that is unreadable or
 has the wrong shape is ignored and recomputed, never served. Entries no build uses are pruned.

@@ -194,9 +194,9 @@ def test_abstention_is_judged_on_the_first_stage_order(fake_assistant: Assistant
     judged: list[list[int]] = []
 
     class Recording(AbstainRule):
-        def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], multilingual: bool) -> list[str]:
+        def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], floor: float) -> list[str]:
             judged.append([s.position for s in scored[:10]])
-            return super().reasons(question, scored, chunks, multilingual)
+            return super().reasons(question, scored, chunks, floor)
 
     class Reverses:
         def scores(self, question: str, passages: list[str]) -> np.ndarray:
