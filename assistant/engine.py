@@ -235,7 +235,14 @@ class Assistant:
             notes.append(f"Matched with the report's English words: {_shortened(searched)}")
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
-        return Answer(question=asked, hits=hits, abstained=abstained, notes=notes, search_query=text)
+        return Answer(
+            question=asked,
+            hits=hits,
+            abstained=abstained,
+            notes=notes,
+            search_query=text,
+            matched_words=searched if searched != text else "",
+        )
 
     def _reranked(self, text: str, scored: list[Scored], candidates: int) -> list[Scored]:
         """The first ``candidates`` in the order of the cross-encoder's verdict, blended with the

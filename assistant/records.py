@@ -89,12 +89,14 @@ class Answer:
     abstained: bool = False
     notes: list[str] = field(default_factory=list)
     search_query: str = ""  # the question as searched, after follow-up resolution
+    matched_words: str = ""  # for another language: the report's words found for the question's
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "abstained": self.abstained,
             "notes": self.notes,
+            "matched_words": self.matched_words or None,
             "passages": [
                 {
                     "text": hit.chunk.text,

@@ -179,6 +179,7 @@ def test_a_russian_question_is_searched_with_the_reports_english_words(translati
     assert "Panel 3, ¶1" in [h.citation for h in answer.hits[:3]]  # "... was moderated by ..."
     assert not answer.abstained
     assert answer.search_query == question  # a follow-up carries the question's own words
+    assert answer.to_json()["matched_words"] == answer.matched_words and "third panel" in answer.matched_words
     # The multilingual model alone (an index without the report's words) does not find it.
     alone = Assistant(_without_lexicon(translating.index), translating.embedder, translating.settings)
     assert "Panel 3, ¶1" not in [h.citation for h in alone.ask(question).hits]

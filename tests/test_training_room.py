@@ -205,7 +205,17 @@ def test_feedback_flag_names_the_passage_and_is_appended(fake_assistant, tmp_pat
     assert record["question"] == "Who moderated Panel 3?"
     assert record["flagged_citation"] == answer.hits[1].citation
     assert [p["citation"] for p in record["passages"]] == [h.citation for h in answer.hits]
-    assert set(record) == {"time", "flag", "question", "searched_as", "abstained", "flagged_citation", "passages"}
+    assert set(record) == {
+        "time",
+        "flag",
+        "question",
+        "searched_as",
+        "matched_words",
+        "abstained",
+        "flagged_citation",
+        "passages",
+    }
+    assert record["matched_words"] is None  # an English question is searched as asked
     path = tmp_path / "feedback" / "feedback.jsonl"
     append_feedback(path, record)
     append_feedback(path, flag(conversation, 1, "Like") or {})
