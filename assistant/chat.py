@@ -117,7 +117,10 @@ def respond(
             conversation.messages[len(chat)] = (number, position)
             chat.append({"role": "assistant", "content": format_hit(hit)})
         if answer.hits:
-            conversation.previous = Turn(answer.search_query, answer.hits[0].chunk.section_label)
+            # In the report's words when the question was in another language: a follow-up in either
+            # language then carries words the English-only parts can read.
+            searched = answer.matched_words or answer.search_query
+            conversation.previous = Turn(searched, answer.hits[0].chunk.section_label)
         return list(chat), "", conversation
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -49,6 +49,21 @@ def _shortened(words: str, most: int = 40) -> str:
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
 NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one question is searched (see ``Assistant._read``)."""
+
+    text: str  # the question as asked, or in English with a previous turn's context
+    searched: str  # what the English-only parts read: ``text``, or the report's words found for it
+    english: bool
+    latin: bool  # mostly Latin letters
+    dense: np.ndarray | None  # multilingual cosines, for a question in another language
+    floor: float  # the abstention rule's cosine floor
+    notes: list[str] = field(default_factory=list)
+    words: str = ""  # the report's words found for a question in another language
+    follow_up: bool = False
 
 
 class Assistant:
@@ -148,36 +163,18 @@ class Assistant:
         only_documents = self.document_ids(documents) if documents else None
         started = time.perf_counter()
         asked = clean_question(question, self.settings.max_question_chars)
-        intent = self.retriever.intent(asked)
-        text = resolve(asked, previous, names_section=bool(intent.sections))
         k = min(max(1, k or self.settings.top_k), 50)
-        notes: list[str] = []
         only = frozenset(sections) if sections else None
+        reading = self._read(asked, previous)
+        text, searched, dense = reading.text, reading.searched, reading.dense
+        notes = list(reading.notes)
         query_vector: np.ndarray | None = None
-        dense: np.ndarray | None = None
         also_dense: np.ndarray | None = None
-        # What the English-only parts read (BM25, MiniLM, section intent, the cross-encoder): the
-        # question, or for another language the report's words found for its words.
-        searched = text
-        floor = self.abstain_rule.floor(multilingual=False)
-        # Without the multilingual model a question in Latin letters is read as English, as the
-        # best it can get (the cross-encoder included); other scripts get a note.
-        latin = is_english(text)  # mostly Latin letters
-        english = latin and (self.multilingual is None or looks_english(text, self.retriever.lexical.vocabulary))
-        if not english and self.multilingual is not None and self.multilingual_vectors is not None:
-            dense = self.multilingual_vectors @ self.multilingual.encode([text])[0]
-            floor = self.abstain_rule.floor(multilingual=True, words_matched=0.0)
-            if self.translator is not None:
-                translation = self.translator.translate(text, self.multilingual.encode)
-                floor = self.abstain_rule.floor(True, translation.matched, bool(translation.names))
-                if translation.words:
-                    searched = translation.words
-                    query_vector = self._query_vector(self.retriever.dense_query(searched))
-                    also_dense = self.retriever.dense_scores(query_vector)
-        else:
-            if not english:
-                notes.append(multilingual.MISSING_NOTE)
+        if dense is None:
             query_vector = self._query_vector(self.retriever.dense_query(text))
+        elif searched != text:
+            query_vector = self._query_vector(self.retriever.dense_query(searched))
+            also_dense = self.retriever.dense_scores(query_vector)
         if timings is not None:
             timings["embed"] = time.perf_counter() - started
         candidates = self.settings.rerank_candidates if self.reranker is not None else 0
@@ -189,11 +186,10 @@ class Assistant:
             only_sections=only,
             only_documents=only_documents,
             limit=max(k, 10, candidates),
-            intent=intent if searched == asked else None,
             timings=timings,
         )
         first_stage = scored
-        if (english or searched != text) and candidates > 1 and len(scored) > 1:
+        if (reading.english or searched != text) and candidates > 1 and len(scored) > 1:
             reranking = time.perf_counter()
             scored = self._reranked(searched, scored, candidates)
             if timings is not None:
@@ -217,22 +213,22 @@ class Assistant:
             # every section: its cosines are low for short questions, and a section filter made
             # answered ones abstain. The English words found move other passages up.
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
-        reasons = self.abstain_rule.reasons(text, first_stage, self.index.chunks, floor)
+        reasons = self.abstain_rule.reasons(text, first_stage, self.index.chunks, reading.floor)
         abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
             notes[1:1] = [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
-        if english and lacks_figure(text, scored, self.index.chunks):
+        if reading.english and lacks_figure(text, scored, self.index.chunks):
             notes.append(FIGURE_NOTE)
-        if english or not latin:  # in Cyrillic, a word in capital Latin letters is a name ("Brexit")
+        if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
             if missing:
                 where = "the documents" if names_document else "the report"
                 notes.append(f"Not mentioned anywhere in {where}: {', '.join(missing)}.")
-        if text != asked:
-            notes.append(f"Read as a follow-up: {text}")
-        if searched != text:
-            notes.append(f"Matched with the report's English words: {_shortened(searched)}")
+        if reading.words:
+            notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
+        if reading.follow_up:
+            notes.append(f"Read as a follow-up: {_shortened(searched if reading.words else text)}")
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(
@@ -243,6 +239,32 @@ class Assistant:
             search_query=text,
             matched_words=searched if searched != text else "",
         )
+
+    def _read(self, asked: str, previous: Turn | None) -> Reading:
+        """How a question is searched: in English, with the previous turn's context when it is a
+        follow-up; in another language, with the multilingual model and the report's words found
+        for its words, a follow-up being recognised in those words ("а кто модерировал?" -> "who")."""
+        latin = is_english(asked)  # mostly Latin letters
+        # Without the multilingual model a question in Latin letters is read as English, as the
+        # best it can get (the cross-encoder included); other scripts get a note.
+        english = latin and (self.multilingual is None or looks_english(asked, self.retriever.lexical.vocabulary))
+        if english or self.multilingual is None or self.multilingual_vectors is None:
+            text = resolve(asked, previous, names_section=bool(self.retriever.intent(asked).sections))
+            notes = [] if english else [multilingual.MISSING_NOTE]
+            floor = self.abstain_rule.floor(multilingual=False)
+            return Reading(text, text, english, latin, None, floor, notes, follow_up=text != asked)
+        dense = self.multilingual_vectors @ self.multilingual.encode([asked])[0]
+        translation = self.translator.translate(asked, self.multilingual.encode) if self.translator else None
+        if translation is None or not translation.words:
+            return Reading(asked, asked, False, latin, dense, self.abstain_rule.floor(True, words_matched=0.0))
+        floor = self.abstain_rule.floor(True, translation.matched, bool(translation.names))
+        words = translation.words
+        searched = resolve(words, previous, names_section=bool(self.retriever.intent(words).sections))
+        if searched != words:
+            # The multilingual model reads the follow-up alone ("а кто модерировал?"), far from
+            # every passage: its distance says nothing; the previous turn was judged already.
+            floor = 0.0
+        return Reading(asked, searched, False, latin, dense, floor, words=words, follow_up=searched != words)
 
     def _reranked(self, text: str, scored: list[Scored], candidates: int) -> list[Scored]:
         """The first ``candidates`` in the order of the cross-encoder's verdict, blended with the

@@ -334,3 +334,31 @@ def test_an_index_without_the_reports_words_still_answers_other_languages(transl
     answer = assistant.ask("Кто модерировал третью панель?")
     assert assistant.translator is None and _matched_note(answer) == ""
     assert len(answer.hits) == 5
+
+
+def test_a_follow_up_in_russian_carries_the_previous_turn(translating: Assistant) -> None:
+    """The follow-up is recognised in the report's words found for it ("а кто модерировал?" ->
+    "who") and searched with the previous turn's section and words."""
+    from assistant.followup import Turn
+
+    previous = Turn("what recommended second panel", "Panel 2")  # as the chat keeps a Russian turn
+    answer = translating.ask("А кто модерировал?", previous=previous)
+    assert "Read as a follow-up: who (Panel 2) recommended second panel" in answer.notes
+    assert "Panel 2, ¶1" in [h.citation for h in answer.hits[:3]]  # "This panel was moderated by ..."
+    assert not answer.abstained  # the bare follow-up is far from everything; the turn it leans on is not
+    alone = translating.ask("А кто модерировал?")
+    assert not any(n.startswith("Read as a follow-up") for n in alone.notes)
+
+
+def test_the_chat_keeps_a_russian_turn_in_the_reports_words(translating: Assistant) -> None:
+    from assistant.chat import ALL, respond
+
+    chat, _, conversation = respond("Что рекомендовала вторая панель?", [], ALL, None, translating)
+    assert conversation.previous is not None
+    assert conversation.previous.search_query == conversation.answers[-1].matched_words
+    assert "second panel" in conversation.previous.search_query
+    # An English follow-up to it carries the report's words, not the Russian ones.
+    chat, _, conversation = respond("and who moderated it?", chat, ALL, conversation, translating)
+    english = conversation.answers[-1]
+    assert english.matched_words == ""
+    assert english.search_query.startswith("and who moderated it? (") and "second panel" in english.search_query
