@@ -92,6 +92,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         row("  embedding, passages (MiniLM)", "build.embed_passages_s", " s")
         row("  embedding, sentences (MiniLM)", "build.embed_sentences_s", " s")
         row("  embedding, multilingual", "build.embed_multilingual_s", " s")
+        row("  embedding, the report's words (multilingual)", "build.embed_lexicon_s", " s")
         row("  embedding, all", "build.embed_s", " s")
         row("  index writing", "build.write_s", " s")
         row("passages / sentences", "build.passages")
