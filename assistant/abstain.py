@@ -83,17 +83,17 @@ class AbstainRule:
     min_multilingual_unmatched: float = 0.20
     passages_checked: int = 3
 
-    def floor(self, multilingual: bool, words_matched: float = 1.0, names_found: bool = False) -> float:
+    def floor(self, multilingual: bool, words_matched: float = 1.0, anchored: bool = False) -> float:
         """The cosine under which the closest passages are too far from the question.
 
         For a question in another language: ``words_matched`` is the share of its words that
-        found a word of the report, and ``names_found`` whether it names someone the report names
-        (spelled in Latin letters): then there is no floor, as the multilingual model places a
-        short question naming a speaker far from the passage about them (0.135 for "Кто такой Боб
-        Митчелл?", whose answer it ranks first)."""
+        found a word of the report, and ``anchored`` whether it names a section or someone the
+        report names: then there is no floor, as the multilingual model places a short question
+        far from the passage that answers it (0.135 for "Кто такой Боб Митчелл?", 0.14 for "Кто
+        модерировал вторую панель?", whose answers come first)."""
         if not multilingual:
             return self.min_dense
-        if names_found:
+        if anchored:
             return 0.0
         return self.min_multilingual if words_matched >= 0.5 else self.min_multilingual_unmatched
 

@@ -117,10 +117,9 @@ def respond(
             conversation.messages[len(chat)] = (number, position)
             chat.append({"role": "assistant", "content": format_hit(hit)})
         if answer.hits:
-            # In the report's words when the question was in another language: a follow-up in either
-            # language then carries words the English-only parts can read.
-            searched = answer.matched_words or answer.search_query
-            conversation.previous = Turn(searched, answer.hits[0].chunk.section_label)
+            # As searched: for a question in another language, the report's words found for it, so
+            # that a follow-up in either language carries words the English-only parts read.
+            conversation.previous = Turn(answer.search_query, answer.hits[0].chunk.section_label)
         return list(chat), "", conversation
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from . import multilingual, onnxrt, rerank
 from .abstain import EXPLANATIONS, FIGURE_NOTE, AbstainRule, lacks_figure
 from .config import Settings, load_settings
-from .crosslingual import WordTranslator, looks_english
+from .crosslingual import WordTranslator, bare_follow_up, looks_english, report_names
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument
 from .evidence import SentenceIndex
@@ -19,7 +19,7 @@ from .followup import Turn, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
 from .names import NameChecker
-from .questions import clean_question, is_english
+from .questions import clean_question, mostly_latin
 from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever, Scored, zscore
 from .store import REBUILD_HINT, Index
@@ -171,7 +171,7 @@ class Assistant:
         query_vector: np.ndarray | None = None
         also_dense: np.ndarray | None = None
         if dense is None:
-            query_vector = self._query_vector(self.retriever.dense_query(text))
+            query_vector = self._query_vector(self.retriever.dense_query(searched))
         elif searched != text:
             query_vector = self._query_vector(self.retriever.dense_query(searched))
             also_dense = self.retriever.dense_scores(query_vector)
@@ -228,7 +228,7 @@ class Assistant:
         if reading.words:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
         if reading.follow_up:
-            notes.append(f"Read as a follow-up: {_shortened(searched if reading.words else text)}")
+            notes.append(f"Read as a follow-up: {_shortened(searched)}")
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(
@@ -236,15 +236,16 @@ class Assistant:
             hits=hits,
             abstained=abstained,
             notes=notes,
-            search_query=text,
-            matched_words=searched if searched != text else "",
+            search_query=searched,
+            matched_words=reading.words,
         )
 
     def _read(self, asked: str, previous: Turn | None) -> Reading:
         """How a question is searched: in English, with the previous turn's context when it is a
         follow-up; in another language, with the multilingual model and the report's words found
-        for its words, a follow-up being recognised in those words ("а кто модерировал?" -> "who")."""
-        latin = is_english(asked)  # mostly Latin letters
+        for its words, or, for a bare follow-up ("а кто модерировал?"), with those words and the
+        previous turn's context alone, as an English follow-up is."""
+        latin = mostly_latin(asked)
         # Without the multilingual model a question in Latin letters is read as English, as the
         # best it can get (the cross-encoder included); other scripts get a note.
         english = latin and (self.multilingual is None or looks_english(asked, self.retriever.lexical.vocabulary))
@@ -253,18 +254,20 @@ class Assistant:
             notes = [] if english else [multilingual.MISSING_NOTE]
             floor = self.abstain_rule.floor(multilingual=False)
             return Reading(text, text, english, latin, None, floor, notes, follow_up=text != asked)
-        dense = self.multilingual_vectors @ self.multilingual.encode([asked])[0]
         translation = self.translator.translate(asked, self.multilingual.encode) if self.translator else None
-        if translation is None or not translation.words:
-            return Reading(asked, asked, False, latin, dense, self.abstain_rule.floor(True, words_matched=0.0))
-        floor = self.abstain_rule.floor(True, translation.matched, bool(translation.names))
-        words = translation.words
-        searched = resolve(words, previous, names_section=bool(self.retriever.intent(words).sections))
-        if searched != words:
-            # The multilingual model reads the follow-up alone ("а кто модерировал?"), far from
-            # every passage: its distance says nothing; the previous turn was judged already.
-            floor = 0.0
-        return Reading(asked, searched, False, latin, dense, floor, words=words, follow_up=searched != words)
+        if translation is not None and translation.words:
+            words = translation.words
+            names_section = bool(self.retriever.intent(words).sections)
+            if previous is not None and not names_section and bare_follow_up(asked):
+                # The multilingual model would read the follow-up alone, far from everything.
+                searched = resolve(words, previous, names_section=False, follow_up=True)
+                return Reading(asked, searched, False, latin, None, 0.0, words=words, follow_up=True)
+            anchored = names_section or bool(translation.names)
+            floor = self.abstain_rule.floor(True, translation.matched, anchored)
+        else:
+            words, floor = "", self.abstain_rule.floor(True, words_matched=0.0)
+        dense = self.multilingual_vectors @ self.multilingual.encode([asked])[0]
+        return Reading(asked, words or asked, False, latin, dense, floor, words=words)
 
     def _reranked(self, text: str, scored: list[Scored], candidates: int) -> list[Scored]:
         """The first ``candidates`` in the order of the cross-encoder's verdict, blended with the
@@ -305,7 +308,7 @@ class Assistant:
             raise IndexCorrupt(
                 f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
             )
-        return WordTranslator(list(words), vectors)
+        return WordTranslator(list(words), vectors, report_names(c.text for c in index.chunks))
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = encode_query(self.embedder, text)

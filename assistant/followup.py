@@ -40,12 +40,19 @@ def is_follow_up(question: str) -> bool:
     return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and bool(_ANAPHORA.search(question)))
 
 
-def resolve(question: str, previous: Turn | None, names_section: bool) -> str:
+def resolve(question: str, previous: Turn | None, names_section: bool, follow_up: bool | None = None) -> str:
     """The question to search: itself, or itself plus the previous turn's section and key words.
 
-    A question that names its own section stands alone.
+    A question that names its own section stands alone. ``follow_up`` overrides the English test
+    (:func:`is_follow_up`), for a question in another language judged in its own words.
     """
-    if previous is None or names_section or not is_follow_up(question):
+    if follow_up is None:
+        follow_up = is_follow_up(question)
+    if previous is None or names_section or not follow_up:
         return question
-    carried = [w for w in content_words(previous.search_query) if w.lower() not in question.lower()]
-    return f"{question} ({previous.section}) {' '.join(dict.fromkeys(carried))}".strip()
+    asked = question.lower()
+    carried: dict[str, str] = {}  # each word once, whatever its case ("Panel", "panel")
+    for word in content_words(previous.search_query):
+        if word.lower() not in asked:
+            carried.setdefault(word.lower(), word)
+    return f"{question} ({previous.section}) {' '.join(carried.values())}".strip()

@@ -22,7 +22,7 @@ from .records import Chunk
 from .retrieval import unit_owners, unit_vectors
 from .sentences import sentence_spans
 from .store import Index, check_fresh, load_index, read_manifest, save_index
-from .structure import topic_pairs
+from .structure import INTENT_WORDS, topic_pairs
 from .vectorcache import VectorCache, cache_key
 
 BATCH = 16  # texts per forward pass when building: measured fastest with length-sorted batches
@@ -122,7 +122,8 @@ def _texts(chunks: list[Chunk], with_multilingual: bool) -> dict[str, list[str]]
     }
     if with_multilingual:
         texts["multilingual"] = [c.text for c in chunks]
-        texts["lexicon"] = report_words(c.text for c in chunks)
+        # The report's words, and those the section intent reads ("fourth", "rapporteur").
+        texts["lexicon"] = sorted(set(report_words(c.text for c in chunks)) | INTENT_WORDS)
     return texts
 
 
@@ -163,9 +164,9 @@ def _embed(
         labels = {"passages": "Embedding passages", "sentences": "Embedding sentences"}
         encoders: dict[str, Embedder] = {"passages": embedder, "sentences": embedder}
         if with_multilingual:
-            words_and_passages = multilingual.load(settings.torch_threads)
-            if words_and_passages is not None:
-                encoders["multilingual"] = encoders["lexicon"] = words_and_passages
+            multilingual_model = multilingual.load(settings.torch_threads)
+            if multilingual_model is not None:
+                encoders["multilingual"] = encoders["lexicon"] = multilingual_model
                 labels["multilingual"] = "Embedding passages (multilingual)"
                 labels["lexicon"] = "Embedding the report's words (multilingual)"
         for name, encoder in encoders.items():

@@ -31,8 +31,9 @@ def clean_question(text: str | None, max_chars: int = 2000) -> str:
     return text
 
 
-def is_english(text: str) -> bool:
-    """True unless most letters are outside the Latin alphabet (Cyrillic, Greek, Arabic, ...)."""
+def mostly_latin(text: str) -> bool:
+    """True unless most letters are outside the Latin alphabet (Cyrillic, Greek, Arabic, ...): a
+    question that may be English (``crosslingual.looks_english`` decides)."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return True

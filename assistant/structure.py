@@ -27,6 +27,12 @@ ORDINALS = {
     "3rd": 3,
     "4th": 4,
 }
+# The words the section intent reads, beyond the report's own: a question in another language may
+# be matched to them ("четвёртой" -> "fourth"), so they are among the words it can be matched to.
+INTENT_WORDS = frozenset(
+    [w for w in ORDINALS if w.isalpha()]
+    + ["panel", "session", "recommend", "recommended", "moderated", "moderator", "rapporteur", "speaker", "chaired"]
+)
 # Words a participant uses for a heading's words ("closing remarks" for "Concluding remarks").
 SYNONYMS = {
     "closing": "concluding",

@@ -339,3 +339,11 @@ def test_model_fast_query_path_is_bit_identical(real_assistant: Assistant) -> No
     for text in ("Who moderated Panel 3?", "a", "What did the panel say about recruitment fees? " * 40):
         expected = model.encode([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         assert np.array_equal(embedder.encode([text])[0], expected[0])
+
+
+def test_words_carried_into_a_follow_up_appear_once_whatever_their_case() -> None:
+    from assistant.followup import resolve
+
+    previous = Turn("Who was the rapporteur of Panel 1, the first panel?", "Panel 1")
+    resolved = resolve("and who said that?", previous, names_section=False)
+    assert resolved.lower().count("panel") == 2  # "(Panel 1)" and one carried "Panel", not also "panel"
