@@ -77,13 +77,17 @@ def foreign_function_words() -> frozenset[str]:
     return frozenset(w for w in foreign - lists["english"] - STOPWORDS if not _ROMAN.fullmatch(w))
 
 
+@lru_cache(maxsize=1)
+def _any_function_words() -> frozenset[str]:
+    return frozenset().union(*_function_words().values()) | STOPWORDS
+
+
 def content_words(question: str) -> list[str]:
     """The question's words that carry meaning in any of its languages: three letters or more, no
     function word of English, Russian, Ukrainian or the Latin-script languages."""
-    lists = _function_words()
-    function = frozenset().union(*lists.values()) if lists else frozenset()
+    function = _any_function_words()
     words = [w.lower() for w in question_words(question) if not w[0].isdigit()]
-    return [w for w in words if len(w) > 2 and w not in function and w not in STOPWORDS]
+    return [w for w in words if len(w) > 2 and w not in function]
 
 
 def bare_follow_up(question: str) -> bool:
@@ -128,8 +132,10 @@ def report_names(texts: Iterable[str]) -> frozenset[str]:
                 continue
             if not word[0].isupper() or word.isupper():
                 continue
-            before = text[: match.start()].rstrip()
-            inside = bool(before) and before[-1] not in _SENTENCE_ENDS
+            start = match.start() - 1
+            while start >= 0 and text[start].isspace():
+                start -= 1
+            inside = start >= 0 and text[start] not in _SENTENCE_ENDS
             following = matches[number + 1] if number + 1 < len(matches) else None
             before_name = (
                 following is not None
