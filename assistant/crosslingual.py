@@ -21,6 +21,7 @@ import numpy as np
 
 from .config import WORD_MATCH_MIN_SIMILARITY
 from .lexical import STOPWORDS, tokenize
+from .names import opens_sentence
 
 _LETTERS = r"[^\W\d_]+(?:-[^\W\d_]+)*"  # letters of any script; hyphenated words whole
 _REPORT_WORD = re.compile(_LETTERS)
@@ -31,7 +32,7 @@ _MIN_ENGLISH_SHARE = 0.5
 # The Latin-script languages of the multilingual model (names as in the `stop-words` package).
 _LATIN_LANGUAGES = ("german", "french", "spanish", "italian", "portuguese", "dutch", "polish", "turkish")
 _ROMAN = re.compile(r"[ivxlcdm]+")
-_SENTENCE_ENDS = ".?!:;✓-–—•*(\"“'‘"  # what may stand before a sentence's (or an item's) first word
+_BEFORE = 40  # characters before a word enough to tell whether it opens a sentence
 # Russian and Ukrainian letters in Latin (as passports and the report spell names: Gekht, Viktorov).
 _CYRILLIC_TO_LATIN = str.maketrans(
     {
@@ -132,10 +133,8 @@ def report_names(texts: Iterable[str]) -> frozenset[str]:
                 continue
             if not word[0].isupper() or word.isupper():
                 continue
-            start = match.start() - 1
-            while start >= 0 and text[start].isspace():
-                start -= 1
-            inside = start >= 0 and text[start] not in _SENTENCE_ENDS
+            # The text just before the word says whether it opens a sentence ("Mr." does not end one).
+            inside = not opens_sentence(text[max(0, match.start() - _BEFORE) : match.start()])
             following = matches[number + 1] if number + 1 < len(matches) else None
             before_name = (
                 following is not None

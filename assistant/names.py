@@ -31,7 +31,7 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _opens_sentence(before: str) -> bool:
+def opens_sentence(before: str) -> bool:
     """The text before a word ends a sentence (or is empty): "v.", "Mr." and "Prof." do not end one."""
     before = before.rstrip()
     if not before or before[-1] in '?!:;"“(':
@@ -62,7 +62,7 @@ class NameChecker:
         found: list[str] = []
         for match in _WORD.finditer(question):
             word = _CONTRACTION.sub("", match.group(1))
-            if not word[:1].isupper() or _opens_sentence(question[: match.start()]):
+            if not word[:1].isupper() or opens_sentence(question[: match.start()]):
                 continue
             if len(word) < 2 or sum(c.isupper() for c in word) > 1 or _ROMAN.match(word) or word in _TITLES:
                 continue  # "I", acronyms (the report may spell them out), "II", "Dr"
