@@ -11,7 +11,7 @@ import numpy as np
 from . import multilingual, onnxrt, rerank
 from .abstain import EXPLANATIONS, FIGURE_NOTE, AbstainRule, lacks_figure
 from .config import Settings, load_settings
-from .crosslingual import WordTranslator, bare_follow_up, looks_english, report_names
+from .crosslingual import WordTranslator, bare_follow_up, looks_english
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument
 from .evidence import SentenceIndex
@@ -308,7 +308,7 @@ class Assistant:
             raise IndexCorrupt(
                 f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
             )
-        return WordTranslator(list(words), vectors, report_names(c.text for c in index.chunks))
+        return WordTranslator(list(words), vectors, index.manifest.get("names", []))
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = encode_query(self.embedder, text)

@@ -14,7 +14,7 @@ from .acronyms import find_acronyms, find_implicit_acronyms
 from .chunking import chunk_report
 from .config import PARSER_VERSION, Settings
 from .corpus import corpus_hash, load_documents
-from .crosslingual import report_words
+from .crosslingual import report_names, report_words
 from .documents import BadDocument, ParsedDocument, parse_document
 from .embedding import Embedder
 from .errors import CorpusError, IndexMissing, IndexStale
@@ -206,6 +206,8 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "section_topics": topic_pairs({c.section_label: c.section_title for c in chunks}, [c.text for c in chunks]),
         "sentence_counts": [len(sentence_spans(c.text)) for c in chunks],
         "lexicon": made.words,  # the words behind the "lexicon" vectors, in their order
+        # Its names, for spelling a Cyrillic name in Latin letters: made here, not at each start.
+        "names": sorted(report_names(c.text for c in chunks)) if made.words else [],
         "documents": corpus.documents,
         "rejected": corpus.rejected,
         "reused_documents": reused,

@@ -171,6 +171,7 @@ def test_the_index_keeps_the_reports_words_with_their_multilingual_vectors(trans
     words = translating.index.manifest["lexicon"]
     assert len(words) == len(translating.index.extra_vectors["lexicon"]) > 1000
     assert {"trafficking", "panel", "moderated", "who"} <= set(words)
+    assert {"mitchell", "gekht", "jarbussynova"} <= set(translating.index.manifest["names"])  # made at build
 
 
 def test_a_russian_question_is_searched_with_the_reports_english_words(translating: Assistant) -> None:
