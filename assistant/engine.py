@@ -23,6 +23,7 @@ from .questions import clean_question, mostly_latin
 from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever, Scored, zscore
 from .store import REBUILD_HINT, Index
+from .structure import QueryIntent
 
 
 def load_embedder(settings: Settings) -> Embedder:
@@ -64,6 +65,7 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     words: str = ""  # the report's words found for a question in another language
     follow_up: bool = False
+    intent: QueryIntent | None = None  # of ``searched``, when already known (not worked out twice)
 
 
 class Assistant:
@@ -170,10 +172,9 @@ class Assistant:
         notes = list(reading.notes)
         query_vector: np.ndarray | None = None
         also_dense: np.ndarray | None = None
-        if dense is None:
+        if dense is None or searched != text:  # English, or the report's words found for another language
             query_vector = self._query_vector(self.retriever.dense_query(searched))
-        elif searched != text:
-            query_vector = self._query_vector(self.retriever.dense_query(searched))
+        if dense is not None and query_vector is not None:
             also_dense = self.retriever.dense_scores(query_vector)
         if timings is not None:
             timings["embed"] = time.perf_counter() - started
@@ -186,6 +187,7 @@ class Assistant:
             only_sections=only,
             only_documents=only_documents,
             limit=max(k, 10, candidates),
+            intent=reading.intent,
             timings=timings,
         )
         first_stage = scored
@@ -250,14 +252,28 @@ class Assistant:
         # best it can get (the cross-encoder included); other scripts get a note.
         english = latin and (self.multilingual is None or looks_english(asked, self.retriever.lexical.vocabulary))
         if english or self.multilingual is None or self.multilingual_vectors is None:
-            text = resolve(asked, previous, names_section=bool(self.retriever.intent(asked).sections))
+            intent = self.retriever.intent(asked)
+            text = resolve(asked, previous, names_section=bool(intent.sections))
             notes = [] if english else [multilingual.MISSING_NOTE]
             floor = self.abstain_rule.floor(multilingual=False)
-            return Reading(text, text, english, latin, None, floor, notes, follow_up=text != asked)
+            follow_up = text != asked
+            return Reading(
+                text,
+                text,
+                english,
+                latin,
+                None,
+                floor,
+                notes,
+                follow_up=follow_up,
+                intent=None if follow_up else intent,
+            )
         translation = self.translator.translate(asked, self.multilingual.encode) if self.translator else None
+        words_intent: QueryIntent | None = None  # of the report's words found for the question
         if translation is not None and translation.words:
             words = translation.words
-            names_section = bool(self.retriever.intent(words).sections)
+            words_intent = self.retriever.intent(words)
+            names_section = bool(words_intent.sections)
             if previous is not None and not names_section and bare_follow_up(asked):
                 # The multilingual model would read the follow-up alone, far from everything.
                 searched = resolve(words, previous, names_section=False, follow_up=True)
@@ -267,7 +283,7 @@ class Assistant:
         else:
             words, floor = "", self.abstain_rule.floor(True, words_matched=0.0)
         dense = self.multilingual_vectors @ self.multilingual.encode([asked])[0]
-        return Reading(asked, words or asked, False, latin, dense, floor, words=words)
+        return Reading(asked, words or asked, False, latin, dense, floor, words=words, intent=words_intent)
 
     def _reranked(self, text: str, scored: list[Scored], candidates: int) -> list[Scored]:
         """The first ``candidates`` in the order of the cross-encoder's verdict, blended with the
