@@ -83,7 +83,7 @@ def _any_function_words() -> frozenset[str]:
     return frozenset().union(*_function_words().values()) | STOPWORDS
 
 
-def content_words(question: str) -> list[str]:
+def _own_words(question: str) -> list[str]:
     """The question's words that carry meaning in any of its languages: three letters or more, no
     function word of English, Russian, Ukrainian or the Latin-script languages."""
     function = _any_function_words()
@@ -95,7 +95,7 @@ def bare_follow_up(question: str) -> bool:
     """A question in another language that says at most one thing of its own ("а кто
     модерировал?", "а они?"): it leans on the previous turn. Judged in its own words, as the
     words found for it can turn a standalone question into a seeming follow-up ("такое" -> "that")."""
-    return len(content_words(question)) <= 1
+    return len(_own_words(question)) <= 1
 
 
 def looks_english(question: str, vocabulary: Container[str]) -> bool:
