@@ -16,7 +16,7 @@ from typing import Any
 from .engine import Assistant
 from .errors import AssistantError
 from .feedback import FLAGS, feedback_record
-from .followup import Turn
+from .followup import Turn, turn_after
 from .formatting import escape, format_hit, format_notes
 from .questions import visible_text
 from .records import Answer, Hit
@@ -116,10 +116,7 @@ def respond(
         for position, hit in enumerate(answer.hits):
             conversation.messages[len(chat)] = (number, position)
             chat.append({"role": "assistant", "content": format_hit(hit)})
-        if answer.hits:
-            # As searched: for a question in another language, the report's words found for it, so
-            # that a follow-up in either language carries words the English-only parts read.
-            conversation.previous = Turn(answer.search_query, answer.hits[0].chunk.section_label)
+        conversation.previous = turn_after(answer, conversation.previous)
         return list(chat), "", conversation
 
 

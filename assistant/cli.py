@@ -120,7 +120,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise AssistantError(f"No question file at {path}.", "Pass a JSONL file like ../shared/eval/questions.jsonl.")
     questions = load_questions(path)
     assistant = _assistant(args)
-    results = run(questions, lambda q: assistant.ask(q, k=args.k))
+    results = run(questions, lambda q, previous: assistant.ask(q, k=args.k, previous=previous))
     summary = summarise(results)
     print(format_summary(summary))
     if args.out:

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from .followup import Turn, turn_after
 from .records import Answer
 from .report import strip_emphasis
 
@@ -56,6 +57,7 @@ class QuestionResult:
     type: str
     rank: int | None  # None: not found in the top 10, or out of scope
     abstained: bool
+    lacking: bool  # the answer said the passages lack what was asked (a figure, a date)
     in_scope: bool
     seconds: float
     answer: Answer
@@ -65,17 +67,35 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run(questions: list[dict[str, Any]], ask: Callable[[str], Answer]) -> list[QuestionResult]:
+Ask = Callable[[str, Turn | None], Answer]
+
+
+def run(questions: list[dict[str, Any]], ask: Ask) -> list[QuestionResult]:
+    """Each question asked as the chat asks it: its ``context`` turns first, in one conversation,
+    each answer handing the next question its turn (:func:`turn_after`). Only the last is scored,
+    and only it is timed. Empty ``evidence`` means out of scope, whatever the type."""
     results = []
     for item in questions:
+        previous: Turn | None = None
+        for earlier in item.get("context") or []:
+            previous = turn_after(ask(earlier, previous), previous)
         started = time.perf_counter()
-        answer = ask(item["question"])
+        answer = ask(item["question"], previous)
         seconds = time.perf_counter() - started
         passages = [hit.chunk.text for hit in answer.hits]
         in_scope = bool(item.get("evidence"))
         rank = first_hit_rank(passages, item.get("evidence", [])) if in_scope else None
         results.append(
-            QuestionResult(item["id"], item.get("type", "?"), rank, answer.abstained, in_scope, seconds, answer)
+            QuestionResult(
+                item["id"],
+                item.get("type", "?"),
+                rank,
+                answer.abstained,
+                bool(answer.lacking),
+                in_scope,
+                seconds,
+                answer,
+            )
         )
     return results
 
@@ -96,19 +116,28 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
             "abstained": sum(r.abstained for r in group) / n,
         }
 
+    def declined(group: list[QuestionResult]) -> dict[str, float]:
+        n = max(1, len(group))
+        return {
+            "n": len(group),
+            "abstained": sum(r.abstained for r in group) / n,
+            # abstained, or said the passages lack the figure or date asked for
+            "abstained_or_noted": sum(r.abstained or r.lacking for r in group) / n,
+        }
+
     in_scope = [r for r in results if r.in_scope]
     out_scope = [r for r in results if not r.in_scope]
     by_type: dict[str, list[QuestionResult]] = defaultdict(list)
-    for r in in_scope:
-        by_type[r.type].append(r)
+    out_by_type: dict[str, list[QuestionResult]] = defaultdict(list)
+    for r in results:
+        (by_type if r.in_scope else out_by_type)[r.type].append(r)
     shown = [len(h.chunk.text) for r in results for h in r.answer.hits[:5]]
     return {
         "overall": figures(in_scope),
         "types": {t: figures(g) for t, g in sorted(by_type.items())},
-        "out_of_scope": {
-            "n": len(out_scope),
-            "abstained": sum(r.abstained for r in out_scope) / max(1, len(out_scope)),
-        },
+        "out_of_scope": declined(out_scope),
+        "out_of_scope_types": {t: declined(g) for t, g in sorted(out_by_type.items())},
+        "lacking_in_scope": sum(r.lacking for r in in_scope) / max(1, len(in_scope)),
         "passages": {"mean_chars": statistics.mean(shown) if shown else 0, "max_chars": max(shown, default=0)},
         "median_ms": 1000 * statistics.median(r.seconds for r in results) if results else 0,
     }
@@ -127,8 +156,12 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines.append(row(name, f))
     if summary["overall"]:
         lines.append(row("ALL in-scope", summary["overall"]))
-    oos = summary["out_of_scope"]
-    lines.append(f"out-of-scope: {oos['n']} questions, abstained on {oos['abstained']:.3f}")
+    lines.append(f"in-scope answers noted as lacking a figure or date: {summary['lacking_in_scope']:.3f}")
+    lines.append(f"{'out of scope':<16}{'n':>4}{'abstained':>11}{'or noted':>10}")
+    declined = [*summary["out_of_scope_types"].items(), ("ALL out-of-scope", summary["out_of_scope"])]
+    for name, f in declined:
+        if f["n"]:
+            lines.append(f"{name:<16}{int(f['n']):>4}{f['abstained']:>11.3f}{f['abstained_or_noted']:>10.3f}")
     p = summary["passages"]
     lines.append(f"passages shown: mean {p['mean_chars']:.0f} chars, max {p['max_chars']}")
     lines.append(f"median time per question: {summary['median_ms']:.1f} ms")
@@ -140,7 +173,11 @@ def run_records(results: list[QuestionResult]) -> list[dict[str, Any]]:
     return [
         {
             "id": r.id,
+            "type": r.type,
+            "rank": r.rank,
             "abstain": r.abstained,
+            "lacking": r.answer.lacking or None,
+            "notes": r.answer.notes,
             "passages": [{"text": h.chunk.text, "citation": h.citation} for h in r.answer.hits],
         }
         for r in results

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .lexical import STOPWORDS
+from .records import Answer
 
 _ANAPHORA = re.compile(
     r"\b(they|them|their|that|this|these|those|it|its|he|she|his|her|there|same|above)\b"
@@ -23,6 +24,15 @@ class Turn:
 
     search_query: str  # the previous question as it was searched
     section: str  # section label of the previous best passage
+
+
+def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
+    """What the next question may lean on: this answer as searched (for another language, the
+    report's words found for it) and its best passage's section; an answer with no passage leaves
+    the previous turn in place. The chat and the evaluation both go through here."""
+    if not answer.hits:
+        return previous
+    return Turn(answer.search_query, answer.hits[0].chunk.section_label)
 
 
 def content_words(text: str) -> list[str]:

@@ -90,11 +90,15 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     search_query: str = ""  # the question as searched, after follow-up resolution
     matched_words: str = ""  # for another language: the report's words found for the question's
+    # What the question asks for that the closest passages, on its topic, do not give ("figure",
+    # "date"): the answer then says so above them. Empty when nothing is known to be missing.
+    lacking: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "abstained": self.abstained,
+            "lacking": self.lacking or None,
             "notes": self.notes,
             "matched_words": self.matched_words or None,
             "passages": [

@@ -18,6 +18,7 @@ from assistant.evaluation import (
     summarise,
     supports,
 )
+from assistant.followup import Turn
 from assistant.records import Answer, Hit
 
 
@@ -92,11 +93,13 @@ def _result(
     rank: int | None,
     *,
     abstained: bool = False,
+    lacking: bool = False,
     in_scope: bool = True,
     seconds: float = 0.01,
     texts: tuple[str, ...] = ("x" * 10,),
 ) -> QuestionResult:
-    return QuestionResult(id_, type_, rank, abstained, in_scope, seconds, _answer(id_, list(texts), abstained))
+    answer = _answer(id_, list(texts), abstained)
+    return QuestionResult(id_, type_, rank, abstained, lacking, in_scope, seconds, answer)
 
 
 def test_summarise_tiny_result_list() -> None:
@@ -105,8 +108,9 @@ def test_summarise_tiny_result_list() -> None:
         _result("q2", "factual", 3, seconds=0.020),
         _result("q3", "people", None, abstained=True, seconds=0.030),
         _result("q4", "people", 7, seconds=0.040),
-        _result("q5", "?", None, abstained=True, in_scope=False, seconds=0.050),
-        _result("q6", "?", None, abstained=False, in_scope=False, seconds=0.060),
+        _result("q5", "far", None, abstained=True, in_scope=False, seconds=0.050),
+        _result("q6", "near_miss", None, abstained=False, in_scope=False, seconds=0.060),
+        _result("q7", "near_miss", None, lacking=True, in_scope=False, seconds=0.070),
     ]
     summary = summarise(results)
     overall = summary["overall"]
@@ -120,10 +124,14 @@ def test_summarise_tiny_result_list() -> None:
     assert summary["types"]["factual"]["hit@1"] == pytest.approx(0.5)
     assert summary["types"]["factual"]["mrr@10"] == pytest.approx((1 + 1 / 3) / 2)
     assert summary["types"]["people"]["hit@5"] == 0
-    assert summary["out_of_scope"] == {"n": 2, "abstained": 0.5}
+    # Every question without evidence is out of scope, whatever its type, and declines are per type:
+    # a near miss counts when it abstained or said the passages lack the figure or date asked for.
+    assert summary["out_of_scope"] == {"n": 3, "abstained": pytest.approx(1 / 3), "abstained_or_noted": 2 / 3}
+    assert summary["out_of_scope_types"]["far"] == {"n": 1, "abstained": 1.0, "abstained_or_noted": 1.0}
+    assert summary["out_of_scope_types"]["near_miss"] == {"n": 2, "abstained": 0.0, "abstained_or_noted": 0.5}
     assert summary["passages"]["max_chars"] == 300
-    assert summary["passages"]["mean_chars"] == pytest.approx((100 + 300 + 10 * 5) / 7)
-    assert summary["median_ms"] == pytest.approx(35.0)
+    assert summary["passages"]["mean_chars"] == pytest.approx((100 + 300 + 10 * 6) / 8)
+    assert summary["median_ms"] == pytest.approx(40.0)
 
 
 def test_rank_beyond_ten_gets_no_reciprocal_rank() -> None:
@@ -134,7 +142,7 @@ def test_rank_beyond_ten_gets_no_reciprocal_rank() -> None:
 def test_summarise_empty_and_format() -> None:
     empty = summarise([])
     assert empty["overall"] == {} and empty["out_of_scope"]["n"] == 0
-    assert "out-of-scope: 0 questions" in format_summary(empty)
+    assert "ALL out-of-scope" not in format_summary(empty)
     text = format_summary(summarise([_result("q1", "factual", 1), _result("q2", "people", None)]))
     lines = text.splitlines()
     assert lines[0].split() == ["type", "n", "hit@1", "hit@3", "hit@5", "MRR@10", "abstain"]
@@ -154,7 +162,8 @@ def test_run_scores_each_question_with_the_given_ask(tmp_path: Path) -> None:
     assert [q["id"] for q in questions] == ["a", "b", "c"]
     asked = []
 
-    def ask(question: str) -> Answer:
+    def ask(question: str, previous: Turn | None) -> Answer:
+        assert previous is None
         asked.append(question)
         return _answer(question, PASSAGES, abstained=question.startswith("What is the weather"))
 
@@ -168,3 +177,31 @@ def test_run_scores_each_question_with_the_given_ask(tmp_path: Path) -> None:
     records = run_records(results)
     assert records[0]["id"] == "a" and records[2]["abstain"] is True
     assert records[0]["passages"][0] == {"text": PASSAGES[0], "citation": "Panel 1, ¶1"}
+
+
+def test_context_turns_are_asked_first_in_one_conversation() -> None:
+    """A follow-up is scored as the chat asks it: after its earlier turns, each handing the next
+    its best passage's section and what it searched; only the last answer is scored."""
+    items = [
+        {
+            "id": "f",
+            "type": "followup",
+            "context": ["Who moderated Panel 1?", "And Panel 2?"],
+            "question": "what did she say?",
+            "evidence": [PASSAGES[0]],
+        },
+        {"id": "g", "type": "paraphrase", "question": "Standalone?", "evidence": [PASSAGES[0]]},
+    ]
+    seen: list[tuple[str, Turn | None]] = []
+
+    def ask(question: str, previous: Turn | None) -> Answer:
+        seen.append((question, previous))
+        answer = _answer(question, PASSAGES)
+        return Answer(question, answer.hits, search_query=f"searched: {question}")
+
+    results = run(items, ask)
+    assert [q for q, _ in seen] == ["Who moderated Panel 1?", "And Panel 2?", "what did she say?", "Standalone?"]
+    assert seen[0][1] is None and seen[3][1] is None  # no turn leaks into the next question
+    assert seen[1][1] == Turn("searched: Who moderated Panel 1?", "Panel 1")
+    assert seen[2][1] == Turn("searched: And Panel 2?", "Panel 1")
+    assert [r.rank for r in results] == [1, 1]
