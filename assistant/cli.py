@@ -1,4 +1,4 @@
-"""Command line: add, build, ask, serve, eval, bench. Each command calls the library and turns its errors
+"""Command line: add, build, ask, serve, eval, bench, feedback. Each command calls the library and turns its errors
 into one line and exit code 1."""
 
 from __future__ import annotations
@@ -139,6 +139,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .feedback_report import format_summary, read_feedback, skipped_messages, summarise
+
+    written_to = load_settings().feedback_path
+    feedback = read_feedback(Path(args.file).expanduser() if args.file else written_to, written_to=written_to)
+    for message in skipped_messages(feedback):
+        print(f"warning: {message}", file=sys.stderr)
+    summary = summarise(feedback)
+    print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) if args.json else format_summary(summary))
+    return 0
+
+
 def _seconds_range(text: str) -> tuple[float, float]:
     low, _, high = text.partition(",")
     return float(low), float(high or low)
@@ -207,6 +219,15 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--k", type=int, default=10, help="passages retrieved per question (default 10)")
     evaluate.add_argument("--out", help="write one JSON line per question here")
     evaluate.set_defaults(run=cmd_eval)
+
+    feedback = commands.add_parser(
+        "feedback", help="summarise the participants' flags: wrong citations, not helpful, abstentions"
+    )
+    feedback.add_argument(
+        "file", nargs="?", help="the feedback file (default: feedback/feedback.jsonl or $ASSISTANT_FEEDBACK_FILE)"
+    )
+    feedback.add_argument("--json", action="store_true", help="print JSON (shape: assistant/feedback_report.py)")
+    feedback.set_defaults(run=cmd_feedback)
 
     bench = commands.add_parser("bench", help="measure build, start, query, web and room speed; print a table")
     bench.add_argument("--quick", action="store_true", help="a short smoke run: few rounds, small room, no shelf")
