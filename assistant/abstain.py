@@ -1,5 +1,5 @@
 """When to say the report does not address a question, rather than offer the closest passages as
-an answer; and when to warn that the closest passages lack the figure a question asks for."""
+an answer. (Whether they lack the figure or date a question asks for: asked.py.)"""
 
 from __future__ import annotations
 
@@ -19,44 +19,6 @@ AFTER_THE_REPORT = "asks what happened after the report"
 AFTERWARDS_NOTE = "A report can only tell what was known when it was written, not what happened after it."
 # What the answer says about a reason, beyond "does not appear to address this".
 EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE}
-
-# A question asking for a count or an amount, and what counts as one in a passage: figures,
-# number words and the words a report uses for rough amounts ("the majority", "a few").
-_COUNT = re.compile(
-    r"(?i)\bhow (?:many|much)\b|\bwhat (?:number|percent(?:age)?|proportion|share|amount|fraction|portion)\b"
-)
-_MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DATE = re.compile(
-    rf"(?i)\b\d{{1,2}}(?:\s*(?:and|-|–)\s*\d{{1,2}})?\s+(?:{_MONTH})\b|\b(?:{_MONTH})\s+\d{{4}}\b|\b(?:19|20)\d\d\b"
-)
-_NUMBER_WORDS = (
-    "zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
-    "|thousand|million|billion|trillion|dozen|half|third|quarter|twice|double|triple|percent|majority"
-    "|minority|most|several|few|many|numerous"
-)
-_QUANTITY = re.compile(rf"(?i)\b\d[\d,.]*\b|%|\b(?:{_NUMBER_WORDS})s?\b")
-FIGURE_NOTE = (
-    "The question asks for a figure, and none of the closest passages gives one: check them before quoting a number."
-)
-
-
-def _quantities(text: str, question: str) -> list[str]:
-    """Numbers and amount words in ``text`` that are not dates or years and not in ``question``."""
-    asked = {q.lower() for q in _QUANTITY.findall(question)}
-    return [q for q in _QUANTITY.findall(_DATE.sub(" ", text)) if q.lower() not in asked]
-
-
-def lacks_figure(question: str, scored: list[Scored], chunks: list[Chunk], passages: int = 3) -> bool:
-    """The question asks for a count or an amount and none of the first ``passages`` gives one.
-
-    A warning, not an abstention: a report also answers "how many" with a list, or with words no
-    pattern knows, so this cannot prove the answer is absent (measured on reworded questions).
-    """
-    if not _COUNT.search(question):
-        return False
-    return not _quantities(" ".join(chunks[s.position].text for s in scored[:passages]), question)
-
 
 @dataclass(frozen=True)
 class AbstainRule:

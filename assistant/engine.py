@@ -9,7 +9,9 @@ from functools import lru_cache
 import numpy as np
 
 from . import multilingual, onnxrt, rerank
-from .abstain import EXPLANATIONS, FIGURE_NOTE, AbstainRule, lacks_figure
+from .abstain import EXPLANATIONS, AbstainRule
+from .asked import FactCheck, mentioned
+from .asked import note as lacking_note
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english
 from .embedding import Embedder, encode_query
@@ -94,6 +96,7 @@ class Assistant:
         self.translator = self._word_translator(index) if self.multilingual is not None else None
         self.reranker = reranker
         self.names = NameChecker(self.retriever.lexical.vocabulary)
+        self.facts = FactCheck([c.text for c in index.chunks])
         # A room asks the same questions: identical dense queries reuse their vector, and identical
         # candidate lists their re-ranking.
         size = self.settings.query_cache_size
@@ -220,8 +223,14 @@ class Assistant:
         if abstained:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
             notes[1:1] = [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
-        if reading.english and lacks_figure(text, scored, self.index.chunks):
-            notes.append(FIGURE_NOTE)
+        lacking = ""
+        if reading.english and not abstained:
+            shown = [self.index.chunks[s.position].text for s in scored[:3]]
+            want = self.facts.missing(text, shown)
+            if want is not None:
+                lacking = want.kind
+                where = "The documents" if names_document else "The report"
+                notes.insert(0, lacking_note(want, mentioned(text, shown), where))
         if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
             if missing:
@@ -240,6 +249,7 @@ class Assistant:
             notes=notes,
             search_query=searched,
             matched_words=reading.words,
+            lacking=lacking,
         )
 
     def _read(self, asked: str, previous: Turn | None) -> Reading:

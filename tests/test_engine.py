@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_chunk
 
 from assistant import multilingual
-from assistant.abstain import AFTERWARDS_NOTE, FIGURE_NOTE, AbstainRule, lacks_figure
+from assistant.abstain import AFTERWARDS_NOTE, AbstainRule
+from assistant.asked import Wanted
 from assistant.config import MODEL_PACKAGE, Settings
 from assistant.engine import NOT_ADDRESSED, Assistant
 from assistant.errors import InvalidQuestion, ModelUnavailable
@@ -147,43 +147,20 @@ def test_questions_about_what_happened_after_the_report(
         assert answer.abstained and answer.notes[0] == NOT_ADDRESSED and answer.hits  # closest passages still shown
 
 
-def _one_passage(text: str) -> tuple[list[Scored], list[Chunk]]:
-    return [Scored(0, 1.0, 0.8, 3.0)], [make_chunk(1, text)]
-
-
-@pytest.mark.parametrize(
-    ("question", "passage", "warns"),
-    [
-        # a count asked, a count given (in figures, in words, as a share, as a rough amount)
-        ("How many workers were recruited?", "Some 1,200 workers were recruited.", False),
-        ("How many people attended?", "Around two hundred participants attended.", False),
-        ("What percentage of victims are children?", "Children make up 28% of victims.", False),
-        ("How many sea vessels fly a convenient flag?", "The majority of sea vessels fly one.", False),
-        ("How much cheaper is it?", "It is a few pennies per kilo cheaper.", False),
-        ("How many states joined?", "Sixteen states joined.", False),
-        # a count asked, only dates, years or the question's own numbers given
-        ("How many victims were identified?", "The conference met on 20 and 21 July 2017 in Moscow.", True),
-        ("How many victims were identified in 2016?", "In 2016, victims were identified across the region.", True),
-        ("What fraction of the 17 states ratified it?", "The Protocol was ratified by 17 states.", True),
-        # no count asked
-        ("Which victims were identified?", "Victims were identified by labour inspectors.", False),
-    ],
-)
-def test_a_question_asking_for_a_figure_warns_when_no_passage_has_one(question: str, passage: str, warns: bool) -> None:
-    assert lacks_figure(question, *_one_passage(passage)) is warns
-
-
 def test_a_missing_figure_is_a_warning_not_an_abstention(
     fake_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A report also answers "how many" with a list ("three organisations: A, B and C"), which no
     pattern can count: saying it does not address the question would then be false."""
     question = "What did the panels say about recruitment fees paid by migrant workers?"
-    assert FIGURE_NOTE not in fake_assistant.ask(question).notes
-    monkeypatch.setattr("assistant.engine.lacks_figure", lambda *args: True)
+    plain = fake_assistant.ask(question)
+    assert not plain.lacking and not any("does not give" in note for note in plain.notes)
+    monkeypatch.setattr(fake_assistant.facts, "missing", lambda *args: Wanted("number", "fees"))
     answer = fake_assistant.ask(question)
-    assert FIGURE_NOTE in answer.notes
+    assert answer.lacking == "number"
+    assert answer.notes[0].startswith("The report has passages on this topic but does not give the number asked for.")
     assert not answer.abstained and NOT_ADDRESSED not in answer.notes
+    assert [h.citation for h in answer.hits] == [h.citation for h in plain.hits]  # the passages stay
 
 
 def test_abstention_is_judged_on_the_first_stage_order(fake_assistant: Assistant) -> None:

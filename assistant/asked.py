@@ -1,0 +1,146 @@
+"""What kind of fact a question asks for (a count, an amount of money, a year, a date) and whether
+the closest passages give one: a near miss is a question on a topic the report covers that asks
+for a fact it does not give ("How many hotels does AccorHotels run in Russia?").
+
+The answer then says so above the passages, which stay visible: a warning, not an abstention,
+since a report can also answer "how many" with a list no pattern can count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .lexical import tokenize
+from .sentences import split_sentences
+
+_MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_DAY_MONTH = re.compile(rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\b|\b(?:{_MONTH})\s+\d{{1,2}}\b")
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    "|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?"
+    "|thousands?|millions?|billions?|trillions?|dozens?|half|third|quarter|twice|double|triple"
+    "|majority|minority|most|several|few|many|numerous|percent"
+)
+_QUANTITY = re.compile(rf"(?i)\b\d[\d,.]*\b|%|\b(?:{_NUMBER_WORDS})\b")
+_CURRENCY = re.compile(
+    r"(?i)[$€£₽¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|bn|m)?\s*"
+    r"(?:usd|eur|gbp|rub|dollars?|euros?|pounds?|roubles?|rubles?)\b|\b(?:usd|eur|gbp)\s?\d"
+)
+
+# How a question asks for each kind of fact. A count names what it counts ("how many hotels").
+_COUNT = re.compile(r"(?i)\bhow many\s+(?:of\s+(?:the|its|their)\s+)?((?:[a-z-]+\s+){0,2}?[a-z-]+s)\b")
+_SHARE = re.compile(r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b")
+_AMOUNT = re.compile(
+    r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
+    r"fine|fined|wage|salary|price|budget|revenue|profit|money|rubles?|roubles?|dollars?|euros?)\b"
+    r"|\bwhat\s+(?:fine|penalty|amount|sum|price|fee|budget|salary|wage)\b"
+    r"|\bhow much (?:money|is the)\b"
+)
+_WHEN = re.compile(r"(?i)\b(?:in\s+)?(?:what|which)\s+year\b|^\s*when\s+(?:was|were|did|is|will)\b")
+_WHAT_DATE = re.compile(r"(?i)\b(?:what|which)\s+(?:date|day)\b|\bon what day\b")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The kind of fact asked for, and for a count, the word for what is counted ("hotels")."""
+
+    kind: str  # "number", "amount", "year" or "date"
+    counted: str = ""
+
+
+def wanted(question: str) -> Wanted | None:
+    """What the question asks for, or None for a question that asks for no figure or date."""
+    if _AMOUNT.search(question):
+        return Wanted("amount")
+    count = _COUNT.search(question)
+    if count:
+        return Wanted("number", count.group(1).split()[-1].lower())
+    if _SHARE.search(question) or re.search(r"(?i)\bhow much\b", question):
+        return Wanted("number")
+    if _WHEN.search(question):
+        return Wanted("year")
+    if _WHAT_DATE.search(question):
+        return Wanted("date")
+    return None
+
+
+class FactCheck:
+    """Whether passages give the kind of fact a question asks for.
+
+    A year or an amount counts only in a sentence that shares one of the question's rarer words
+    (in under a tenth of the report's passages), an amount in the best passage anywhere: nearly
+    every passage of this report has a year and the word "trafficking", so a year must sit
+    beside the question's own topic ("model draft law") to answer it. A count counts only just
+    before what is counted ("160 countries" does not answer "how many hotels")."""
+
+    RARE_SHARE = 0.1
+
+    def __init__(self, passages: list[str]) -> None:
+        frequency: Counter[str] = Counter()
+        for text in passages:
+            frequency.update(set(tokenize(text)))
+        most = self.RARE_SHARE * max(1, len(passages))
+        self._common = frozenset(word for word, count in frequency.items() if count >= most)
+
+    def missing(self, question: str, passages: list[str]) -> Wanted | None:
+        """What the question asks for when none of ``passages`` gives it; None when one does, or
+        when the question asks for no figure or date."""
+        want = wanted(question)
+        if want is None:
+            return None
+        topic = {word for word in tokenize(question) if word not in self._common}
+        asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
+        for rank, text in enumerate(passages):
+            for sentence in split_sentences(text):
+                # An amount in the best passage needs no shared word: a reworded question ("the
+                # gangs who sneak people across borders") shares none with the sentence that
+                # answers it, and few passages have an amount at all.
+                anywhere = rank == 0 and want.kind == "amount"
+                if _gives(want, sentence, None if anywhere else topic, asked):
+                    return None
+        return want
+
+
+def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str]) -> bool:
+    """``sentence`` gives the fact; a year or an amount only beside a ``topic`` word (None: anywhere)."""
+    if want.kind == "number":
+        plain = _DAY_MONTH.sub(" ", _YEAR.sub(" ", sentence))
+        counted = tokenize(want.counted)
+        for match in _QUANTITY.finditer(plain):
+            if match.group().lower() in asked:
+                continue
+            following = tokenize(" ".join(plain[match.end() :].split()[:4]))
+            if not counted or counted[0] in following:
+                return True
+        return False
+    shares_topic = topic is None or bool(topic & set(tokenize(sentence)))
+    if want.kind == "amount":
+        return shares_topic and bool(_CURRENCY.search(sentence))
+    pattern = _YEAR if want.kind == "year" else _DAY_MONTH
+    return shares_topic and any(found not in asked for found in pattern.findall(sentence))
+
+
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w'’-]*[A-Za-z])*")
+
+
+def mentioned(question: str, passages: list[str]) -> list[str]:
+    """The question's names (capitalised words after its first) that the passages use: what the
+    report does mention, said before what it does not give."""
+    text = " ".join(passages)
+    names = [m.group() for m in _NAME.finditer(question.strip())]
+    return list(dict.fromkeys(n for n in names if n in text))[:3]
+
+
+KINDS = {"number": "number", "amount": "amount", "year": "year", "date": "date"}
+
+
+def note(want: Wanted, mentioned: list[str], where: str = "The report") -> str:
+    """The line shown above the closest passages: what they are about, and what they lack."""
+    subject = f"mentions {', '.join(mentioned)} but" if mentioned else "has passages on this topic but"
+    return (
+        f"{where} {subject} does not give the {KINDS[want.kind]} asked for. "
+        "The closest passages are shown below: check them before quoting one."
+    )

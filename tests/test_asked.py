@@ -1,0 +1,88 @@
+"""A near miss: the question asks for a figure, an amount or a year that the closest passages,
+on its topic, do not give. The answer says so above them (a note, never an abstention)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.asked import FactCheck, Wanted, mentioned, note, wanted
+
+# A small report: most passages share "trafficking" and a year, as the real one does.
+REPORT = [
+    "In 2017, the conference on trafficking met in Moscow on 20 and 21 July.",
+    "More than 300 companies have signed the Code of Conduct since 2004, to fight trafficking.",
+    "The Code operates in 160 countries through trafficking hotlines set up in 2012.",
+    "The law on trafficking was adopted in 2015 after long debate.",
+    "A survey of miners in the Congo was run by text message in 2016, on trafficking risks.",
+    "Smuggling on trafficking routes generated profits of 4.7 billion Euro in 2015.",
+    "Sixteen states joined the trafficking initiative in 2014.",
+    "Children make up 28% of trafficking victims detected in 2014.",
+    "The hotel chain trained its staff on trafficking in 2016.",
+    "Inspectors visited farms on trafficking complaints in 2013.",
+    "Recruitment fees paid by workers feed trafficking, speakers said in 2017.",
+]
+
+
+@pytest.fixture(scope="module")
+def check() -> FactCheck:
+    return FactCheck(REPORT)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many companies signed the Code?", Wanted("number", "companies")),
+        ("Roughly how many of the hotels took part?", Wanted("number", "hotels")),
+        ("What percentage of victims are children?", Wanted("number")),
+        ("How much did the survey cost?", Wanted("amount")),
+        ("What fine does a company face?", Wanted("amount")),
+        ("In what year was the law adopted?", Wanted("year")),
+        ("When was the hotline set up?", Wanted("year")),
+        ("On what day did the conference open?", Wanted("date")),
+        ("Which companies signed the Code?", None),
+        ("Who moderated the panel on norms?", None),
+        ("What did the speakers say about recruitment fees?", None),
+    ],
+)
+def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> None:
+    assert wanted(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "lacks"),
+    [
+        # a count given just before what is counted, in figures or in words, or as a share
+        ("How many companies signed the Code?", [REPORT[1]], None),
+        ("How many states joined the initiative?", [REPORT[6]], None),
+        ("What percentage of victims are children?", [REPORT[7]], None),
+        # a count of something else, or only years, is not the count asked for
+        ("How many hotels does the chain run?", [REPORT[8], REPORT[2]], "number"),
+        ("How many victims were identified in 2016?", [REPORT[4]], "number"),
+        # an amount in the best passage answers even a reworded question...
+        ("How much did the gangs on those routes make?", [REPORT[5]], None),
+        # ...but lower down only beside the question's own rarer words
+        ("How much did the survey of miners cost?", [REPORT[4], REPORT[5]], "amount"),
+        ("How much did smuggling generate?", [REPORT[4], REPORT[5]], None),
+        # a year beside the topic answers; the conference's own year does not
+        ("In what year was the law adopted?", [REPORT[0], REPORT[3]], None),
+        ("In what year was the model law drafted?", [REPORT[8], REPORT[0]], "year"),
+        # nothing asked for
+        ("Which companies signed the Code?", [REPORT[0]], None),
+    ],
+)
+def test_passages_that_do_not_give_the_fact(
+    check: FactCheck, question: str, passages: list[str], lacks: str | None
+) -> None:
+    found = check.missing(question, passages)
+    assert (found.kind if found else None) == lacks
+
+
+def test_the_note_names_what_the_report_mentions() -> None:
+    question = "How many hotels does AccorHotels run in Russia?"
+    passages = ["AccorHotels trained 100,000 staff.", "Hotels in Russia were visited."]
+    names = mentioned(question, passages)
+    assert names == ["AccorHotels", "Russia"]
+    text = note(Wanted("number", "hotels"), names)
+    assert text.startswith("The report mentions AccorHotels, Russia but does not give the number asked for.")
+    assert "closest passages are shown below" in text
+    assert note(Wanted("year"), []).startswith("The report has passages on this topic but does not give the year")
