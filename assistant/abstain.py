@@ -17,6 +17,7 @@ _AFTERWARDS = re.compile(
 )
 AFTER_THE_REPORT = "asks what happened after the report"
 AFTERWARDS_NOTE = "A report can only tell what was known when it was written, not what happened after it."
+OFF_TOPIC = "names what the report never mentions, in words it mostly does not use"
 # What the answer says about a reason, beyond "does not appear to address this".
 EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE}
 
@@ -44,6 +45,13 @@ class AbstainRule:
     # letters typed at random): the floor that held before words were matched.
     min_multilingual_unmatched: float = 0.20
     passages_checked: int = 3
+    # Off topic: the question names something the report never mentions, fewer than this share of
+    # its words are the report's, and the cross-encoder judges even its best passage irrelevant
+    # (a logit under ``max_relevance``). Each alone also fits answerable questions: a paraphrase
+    # in other words ("people-trading ... rackets"), a court named differently ("the Strasbourg
+    # ruling"), a reworded question the cross-encoder misjudges. All three together did not.
+    max_known_share: float = 0.5
+    max_relevance: float = 0.0
 
     def floor(self, multilingual: bool, words_matched: float = 1.0, anchored: bool = False) -> float:
         """The cosine under which the closest passages are too far from the question.
@@ -59,19 +67,45 @@ class AbstainRule:
             return 0.0
         return self.min_multilingual if words_matched >= 0.5 else self.min_multilingual_unmatched
 
-    def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], floor: float) -> list[str]:
-        """Why the report does not address ``question`` (none: it does); ``floor`` from :meth:`floor`."""
+    def reasons(
+        self,
+        question: str,
+        scored: list[Scored],
+        chunks: list[Chunk],
+        floor: float,
+        *,
+        asking: str | None = None,
+        shown: list[Scored] | None = None,
+    ) -> list[str]:
+        """Why the report does not address ``question`` (none: it does); ``floor`` from :meth:`floor`.
+
+        ``scored`` is the first stage's order. The number rule reads ``asking``, the part of the
+        message that asks (the "60 rooms" of a hotel manager's story are not what is asked), and
+        looks for its numbers in the first passages of ``scored`` and of ``shown``, the order
+        served: the re-ranker may bring up the passage that has the year.
+        """
         if not scored:
             return ["no passage matched"]
         reasons = []
         best = max(s.dense for s in scored[: self.passages_checked])
         if best < floor:
             reasons.append(f"best match {best:.3f} < {floor:.2f}")
-        top_text = " ".join(chunks[s.position].text for s in scored[: self.passages_checked])
-        panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", question))
-        for number in set(_NUMBER.findall(question)) - panel_numbers:
+        top = scored[: self.passages_checked] + (shown or [])[: self.passages_checked]
+        top_text = " ".join(chunks[s.position].text for s in top)
+        asking = question if asking is None else asking
+        panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", asking))
+        for number in sorted(set(_NUMBER.findall(asking)) - panel_numbers):
             if not re.search(rf"(?<![\d]){re.escape(number)}(?![\d])", top_text):
                 reasons.append(f"{number} is in no top passage")
         if _AFTERWARDS.search(question):
             reasons.append(AFTER_THE_REPORT)
         return reasons
+
+    def off_topic(self, unknown_names: list[str], known_share: float, best_relevance: float | None) -> str | None:
+        """The reason when a question is off the report's topic (see ``max_known_share``), else
+        None. Without a cross-encoder's verdict it never is: names and words alone are too weak."""
+        if not unknown_names or best_relevance is None:
+            return None
+        if known_share < self.max_known_share and best_relevance < self.max_relevance:
+            return OFF_TOPIC
+        return None

@@ -70,7 +70,7 @@ def wanted(question: str) -> Wanted | None:
 class FactCheck:
     """Whether passages give the kind of fact a question asks for.
 
-    A year or an amount counts only in a sentence that shares one of the question's rarer words
+    A year or an amount counts only in a sentence that shares two of the question's rarer words
     (in under a tenth of the report's passages), an amount in the best passage anywhere: nearly
     every passage of this report has a year and the word "trafficking", so a year must sit
     beside the question's own topic ("model draft law") to answer it. A count counts only just
@@ -116,7 +116,9 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
             if not counted or counted[0] in following:
                 return True
         return False
-    shares_topic = topic is None or bool(topic & set(tokenize(sentence)))
+    # Two of the question's rarer words (one, if it has only one): "Act" alone does not make a
+    # sentence about the US Trade Act answer a question about the UK Modern Slavery Act.
+    shares_topic = topic is None or len(topic & set(tokenize(sentence))) >= min(2, len(topic))
     if want.kind == "amount":
         return shares_topic and bool(_CURRENCY.search(sentence))
     pattern = _YEAR if want.kind == "year" else _DAY_MONTH

@@ -17,6 +17,7 @@ from .crosslingual import WordTranslator, bare_follow_up, looks_english
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument
 from .evidence import SentenceIndex
+from .focus import question_focus
 from .followup import Turn, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
@@ -194,9 +195,12 @@ class Assistant:
             timings=timings,
         )
         first_stage = scored
+        # What the cross-encoder reads: the asking part of an English message (not a follow-up,
+        # whose searched text carries the previous turn's words on purpose).
+        focus = question_focus(asked) if reading.english and not reading.follow_up else searched
         if (reading.english or searched != text) and candidates > 1 and len(scored) > 1:
             reranking = time.perf_counter()
-            scored = self._reranked(searched, scored, candidates)
+            scored = self._reranked(focus, scored, candidates)
             if timings is not None:
                 timings["rerank"] = time.perf_counter() - reranking
         ranked = time.perf_counter()
@@ -218,7 +222,15 @@ class Assistant:
             # every section: its cosines are low for short questions, and a section filter made
             # answered ones abstain. The English words found move other passages up.
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
-        reasons = self.abstain_rule.reasons(text, first_stage, self.index.chunks, reading.floor)
+        reasons = self.abstain_rule.reasons(
+            text, first_stage, self.index.chunks, reading.floor, asking=focus if reading.english else None, shown=scored
+        )
+        if reading.english and not reasons:
+            relevance = [s.relevance for s in scored if s.relevance is not None]
+            off_topic = self.abstain_rule.off_topic(
+                self.names.unknown(focus), self._known_share(focus), max(relevance) if relevance else None
+            )
+            reasons += [off_topic] if off_topic else []
         abstained = bool(reasons)
         if abstained:
             notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
@@ -335,6 +347,11 @@ class Assistant:
                 f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
             )
         return WordTranslator(list(words), vectors, index.manifest.get("names", []))
+
+    def _known_share(self, text: str) -> float:
+        """Share of the words of ``text`` (stemmed, stop words aside) that the report uses."""
+        words = tokenize(text)
+        return sum(w in self.retriever.lexical.vocabulary for w in words) / len(words) if words else 1.0
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = encode_query(self.embedder, text)

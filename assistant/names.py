@@ -73,8 +73,9 @@ class NameChecker:
             if not stems:
                 continue
             stem = stems[0]
-            # Long names must share more letters: "Brazilian" needs "brazil", "Uzbek" needs "uzbe".
-            prefix = stem[: max(PREFIX, len(stem) - 3)]
+            # Long names must share more letters, counted on the word as written (its stem may be
+            # much shorter): "Brazilian" needs "brazil", "Uzbek" "uzbe", "Eurovision" "eurovis".
+            prefix = stem[: max(PREFIX, len(folded) - 3)]
             known = stem in self._words or (len(prefix) >= PREFIX and self._starts_a_word(prefix))
             if not known and word not in found:
                 found.append(word)

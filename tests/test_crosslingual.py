@@ -4,6 +4,7 @@ report's English words (a fake encoder here; the real multilingual model in the 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -272,9 +273,11 @@ def test_abstention_on_a_translated_question_is_judged_on_the_multilingual_order
     judged: list[list[int]] = []
 
     class Recording(AbstainRule):
-        def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], floor: float) -> list[str]:
+        def reasons(
+            self, question: str, scored: list[Scored], chunks: list[Chunk], floor: float, **context: Any
+        ) -> list[str]:
             judged.append([s.position for s in scored])
-            return super().reasons(question, scored, chunks, floor)
+            return super().reasons(question, scored, chunks, floor, **context)
 
     assistant = Assistant(translating.index, translating.embedder, translating.settings, abstain=Recording())
     answer = assistant.ask(question, k=10, sections=["Panel 2"])

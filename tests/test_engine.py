@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -171,9 +172,11 @@ def test_abstention_is_judged_on_the_first_stage_order(fake_assistant: Assistant
     judged: list[list[int]] = []
 
     class Recording(AbstainRule):
-        def reasons(self, question: str, scored: list[Scored], chunks: list[Chunk], floor: float) -> list[str]:
+        def reasons(
+            self, question: str, scored: list[Scored], chunks: list[Chunk], floor: float, **context: Any
+        ) -> list[str]:
             judged.append([s.position for s in scored[:10]])
-            return super().reasons(question, scored, chunks, floor)
+            return super().reasons(question, scored, chunks, floor, **context)
 
     class Reverses:
         def scores(self, question: str, passages: list[str]) -> np.ndarray:
