@@ -4,6 +4,7 @@ participant sees and clicks. Screenshots of each step are kept in runs/browser/.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -59,6 +60,14 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def wide(browser: Any) -> Iterator[Any]:
+    """A laptop screen, as on a projector."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -71,6 +80,40 @@ def ask(page: Any, question: str) -> None:
 
 def messages(page: Any) -> Any:
     return page.locator("#chat .message")
+
+
+# Where the newest question and the first passage of its answer are, in the window's pixels.
+PLACES = """() => {
+  const box = document.querySelector('#chat [role=log]');
+  const rows = [...box.querySelectorAll('.message-row')];
+  const questions = rows.filter((row) => row.classList.contains('user-row'));
+  const newest = questions[questions.length - 1];
+  const after = newest ? rows.slice(rows.indexOf(newest) + 1) : [];
+  const first = after.find((row) => row.innerText.trim().startsWith('[1] '));
+  const rect = (e) => e ? e.getBoundingClientRect().toJSON() : null;
+  return {questions: questions.length, box: rect(box), question: rect(newest), passage: rect(first),
+          first_offset: questions.length ? rect(questions[0]).top - rect(box).top + box.scrollTop : null,
+          scroll: box.scrollTop, text: newest ? newest.innerText : '', window: window.innerHeight};
+}"""
+# The newest question is the n-th, it sits where the first question sits in an unscrolled chat (at
+# the top of the chat box), and the first passage of its answer is shown.
+AT_TOP = f"""(n) => {{
+  const p = ({PLACES})();
+  return p.questions === n && p.passage !== null && Math.abs(p.question.top - p.box.top - p.first_offset) <= 2;
+}}"""
+
+
+def asked(page: Any, n: int) -> dict[str, Any]:
+    """Wait until the n-th question is shown at the top of the chat box; where things are then."""
+    page.wait_for_function(AT_TOP, arg=n, timeout=30000)
+    return dict(page.evaluate(PLACES))
+
+
+def in_view(places: dict[str, Any]) -> None:
+    """The question and the head of passage [1] are inside the chat box and inside the window."""
+    box, question, passage = places["box"], places["question"], places["passage"]
+    assert box["top"] >= 0 and question["top"] - box["top"] < 60, places
+    assert question["bottom"] <= passage["top"] and passage["top"] + 40 <= min(box["bottom"], places["window"]), places
 
 
 def test_ask_see_cited_passage_and_follow_the_citation(app: Running, page: Any) -> None:
@@ -111,6 +154,61 @@ def test_a_link_with_a_question_answers_it_on_load(app: Running, page: Any) -> N
     page.goto(app.url + "?q=" + quote("What did Panel 4 recommend about technology?"))
     page.locator("#chat").get_by_text("[1] ").first.wait_for(timeout=20000)
     assert "What did Panel 4 recommend about technology?" in messages(page).first.inner_text()
+    in_view(asked(page, 1))
+
+
+def test_each_new_question_comes_to_the_top_of_the_chat(app: Running, wide: Any) -> None:
+    """Typed and sent with the button, clicked among the prepared questions (far below the chat), and
+    typed and sent with Enter: each question comes to the top of the chat box, passage [1] below it."""
+    page = wide
+    page.goto(app.url)
+    ask(page, "Who moderated Panel 3?")
+    in_view(asked(page, 1))
+    page.locator(".prepared button", has_text="What did Panel 4 recommend about technology?").click()
+    second = asked(page, 2)
+    assert second["text"] == "What did Panel 4 recommend about technology?" and second["scroll"] > 0
+    in_view(second)
+    page.locator("#question textarea").fill("How can public procurement help prevent trafficking?")
+    page.locator("#question textarea").press("Enter")
+    third = asked(page, 3)
+    assert third["text"] == "How can public procurement help prevent trafficking?"
+    assert third["scroll"] > second["scroll"]
+    in_view(third)
+    shot(page, "8-third-question-at-the-top")
+
+
+def test_a_participant_rereading_is_not_pulled_to_the_answer(
+    app: Running, wide: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scrolled up while an answer is on its way, the chat stays where they are; their next question
+    scrolls again. The answer is held on the server until the chat has been scrolled up."""
+    from assistant.engine import Assistant
+
+    page = wide
+    page.goto(app.url)
+    for n, question in enumerate(["Who moderated Panel 3?", "What is the Golden Dreams app?"], start=1):
+        ask(page, question)
+        asked(page, n)
+    release = threading.Event()
+    ask_now = Assistant.ask
+
+    def held(self: Assistant, *args: Any, **kwargs: Any) -> Any:
+        release.wait(timeout=60)
+        return ask_now(self, *args, **kwargs)
+
+    monkeypatch.setattr(Assistant, "ask", held)
+    try:
+        ask(page, "How can public procurement help prevent trafficking?")
+        page.locator("#chat [role=log]").hover()
+        page.mouse.wheel(0, -100000)
+        page.wait_for_function("document.querySelector('#chat [role=log]').scrollTop === 0")
+    finally:
+        release.set()
+    # The chat is scrolled (or not) as it is updated, in the same task: once the answer is seen, done.
+    page.wait_for_function(f"({PLACES})().passage !== null && ({PLACES})().questions === 3", timeout=30000)
+    assert page.evaluate(PLACES)["scroll"] == 0
+    ask(page, "What did Panel 2 say about procurement?")
+    in_view(asked(page, 4))
 
 
 def test_a_link_to_a_passage_opens_the_viewer(app: Running, page: Any, _fake_build: Any) -> None:
