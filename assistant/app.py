@@ -33,6 +33,16 @@ from .viewer import render_view, source_view
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
+# Fonts served by the app itself, never fetched from another site. Gradio's default theme asks for
+# Source Sans Pro at weights 400 and 600, but the 600 file it ships holds only about 50 characters,
+# so headings and buttons were drawn glyph by glyph from two faces (the "A" of "Ask" from one, the
+# rest from DejaVu Sans Bold). Its 400 and 700 files hold the whole font (Latin, Cyrillic, the ¶ of
+# the citations); text at 600 is drawn with the 700 one.
+_WEIGHTS = (400, 700)
+THEME = gr.themes.Default(
+    font=(gr.themes.LocalFont("Source Sans Pro", weights=_WEIGHTS), "ui-sans-serif", "system-ui", "sans-serif"),
+    font_mono=(gr.themes.LocalFont("IBM Plex Mono", weights=_WEIGHTS), "ui-monospace", "Consolas", "monospace"),
+)
 
 INTRO = (
     "The assistant answers with passages quoted from {what}, each with its citation (section and "
@@ -272,6 +282,7 @@ def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, sessi
         state_session_capacity=sessions,
         mcp_server=False,
         pwa=False,
+        theme=THEME,
         css=CSS,
         js=SCROLL_JS,
         **options,

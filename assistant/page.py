@@ -1,4 +1,5 @@
-"""How the page looks and what it does in the browser: its CSS and its scripts."""
+"""How the page looks and what it does in the browser: its CSS and its scripts (the theme and its
+fonts are set in ``app``, the one module that imports Gradio)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ CSS = """
 .outline a { padding: 0 !important; margin: 0 !important; }
 .outline .people { margin: .3em 0 .5em 0; }
 .prepared button { white-space: normal !important; text-align: left; }
-.prepared-label { margin-bottom: -8px; }
+/* on the label's block only: set on its text too, it cut the feet of the letters */
+.block.prepared-label { margin-bottom: -8px; overflow: visible; }
 /* Gradio's "Scroll down" arrow: under each new question it covered a line of the quoted passages */
 #chat .scroll-down-button-container { display: none; }
 body.projector { --text-xxs: 15px; --text-xs: 17px; --text-sm: 19px; --text-md: 23px; --text-lg: 27px;
-  --text-xl: 32px; --text-xxl: 36px; --body-text-color: #000; --body-text-color-subdued: #111;
-  --background-fill-primary: #fff; --background-fill-secondary: #fff; --block-background-fill: #fff;
-  --border-color-primary: #000; }
+  --text-xl: 32px; --text-xxl: 36px; --chatbot-text-size: 23px;
+  --body-text-color: #000; --body-text-color-subdued: #111; --background-fill-primary: #fff;
+  --background-fill-secondary: #fff; --block-background-fill: #fff; --border-color-primary: #000; }
 body.projector .gradio-container { font-size: 23px; color: #000; background: #fff; max-width: 100% !important; }
 body.projector #chat .message, body.projector .src-view, body.projector .outline { font-size: 23px; }
 body.projector mark { background: #ffd400 !important; font-weight: 600; }

@@ -220,6 +220,31 @@ def test_a_link_to_a_passage_opens_the_viewer(app: Running, page: Any, _fake_bui
     assert "labour inspectorates" in cited.inner_text()
 
 
+def test_the_page_draws_its_text_with_the_fonts_it_serves(app: Running, page: Any) -> None:
+    """Every glyph of the title, the buttons, the bold labels and a cited passage comes from one font
+    the app serves itself: none is fetched from another site (Google Fonts) and none is drawn from a
+    fallback face because the served one lacks it."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(app.url)
+    ask(page, "Who moderated Panel 3?")
+    page.locator("#chat").get_by_text("[1] Panel 3, ¶1").wait_for(timeout=20000)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert [url for url in fetched if not url.startswith((app.url, "data:"))] == []
+    assert any(url.startswith(app.url + "static/fonts/") for url in fetched)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    for selector in ("h3", "#ask", ".prepared-label strong", ".prepared button", "#chat .bot-row strong", "#chat mark"):
+        family = page.evaluate("(s) => getComputedStyle(document.querySelector(s)).fontFamily", selector)
+        assert family.startswith('"Source Sans Pro"'), (selector, family)
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        faces = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert faces and all(face["isCustomFont"] for face in faces), (selector, faces)
+        assert len({face["familyName"] for face in faces}) == 1, (selector, faces)
+
+
 def test_report_browser_lists_panels_and_recommendations(app: Running, page: Any) -> None:
     page.goto(app.url)
     page.get_by_role("tab", name="Report browser").click()
@@ -234,10 +259,11 @@ def test_projector_mode_and_phone_width(app: Running, page: Any, browser: Any) -
     page.goto(app.url)
     ask(page, "What is the employer pays model?")
     page.locator("#chat").get_by_text("[1] ").first.wait_for(timeout=20000)
-    before = page.evaluate("getComputedStyle(document.querySelector('#chat .message')).fontSize")
+    quoted = "getComputedStyle(document.querySelector('#chat .message blockquote')).fontSize"  # the passage
+    before = page.evaluate(quoted)
     page.locator("#projector input").check()
     page.wait_for_function("document.body.classList.contains('projector')")
-    after = page.evaluate("getComputedStyle(document.querySelector('#chat .message')).fontSize")
+    after = page.evaluate(quoted)
     assert float(after.rstrip("px")) >= 1.3 * float(before.rstrip("px"))
     shot(page, "5-projector")
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
