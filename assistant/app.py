@@ -27,38 +27,22 @@ from .feedback import FLAGS, append_feedback
 from .formatting import OPEN_HINT, escape
 from .handout import write_handout
 from .outline import Outline, load_outline
+from .page import CSS, PROJECTOR_JS, SCROLL_JS
 from .prepared import PREPARED
 from .viewer import render_view, source_view
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
-CSS = """
-#chat mark, .src-cited mark { background: #ffe066; color: #000; padding: 0 .1em; }
-.src-view { line-height: 1.5; }
-.src-title { margin: 0 0 .2em 0; }
-.src-where, .src-cite { font-size: .85em; opacity: .8; margin-bottom: .2em; }
-.src-passage { padding: .5em .8em; margin: .5em 0; border-left: 4px solid #ccc; }
-.src-context { opacity: .75; }
-.src-cited { border-left: 6px solid #d9480f; background: rgba(255, 224, 102, .25); opacity: 1; }
-.outline details { margin: .4em 0; } .outline summary { cursor: pointer; }
-.outline .recs { list-style: none; padding-left: .5em; } .outline .rec { margin: .35em 0; }
-.outline a { padding: 0 !important; margin: 0 !important; }
-.outline .people { margin: .3em 0 .5em 0; }
-.prepared button { white-space: normal !important; text-align: left; }
-.prepared-label { margin-bottom: -8px; }
-body.projector { --text-xxs: 15px; --text-xs: 17px; --text-sm: 19px; --text-md: 23px; --text-lg: 27px;
-  --text-xl: 32px; --text-xxl: 36px; --body-text-color: #000; --body-text-color-subdued: #111;
-  --background-fill-primary: #fff; --background-fill-secondary: #fff; --block-background-fill: #fff;
-  --border-color-primary: #000; }
-body.projector .gradio-container { font-size: 23px; color: #000; background: #fff; max-width: 100% !important; }
-body.projector #chat .message, body.projector .src-view, body.projector .outline { font-size: 23px; }
-body.projector mark { background: #ffd400 !important; font-weight: 600; }
-body.projector .src-context { opacity: 1; color: #333; }
-@media (max-width: 640px) { .gradio-container { padding: 4px !important; } #chat { height: 70vh !important; } }
-"""
-
-PROJECTOR_JS = "(on) => { document.body.classList.toggle('projector', !!on); return on; }"
-
+# Fonts served by the app itself, never fetched from another site. Gradio's default theme asks for
+# Source Sans Pro at weights 400 and 600, but the 600 file it ships holds only about 50 characters,
+# so headings and buttons were drawn glyph by glyph from two faces (the "A" of "Ask" from one, the
+# rest from DejaVu Sans Bold). Its 400 and 700 files hold the whole font (Latin, Cyrillic, the ¶ of
+# the citations); text at 600 is drawn with the 700 one.
+_WEIGHTS = (400, 700)
+THEME = gr.themes.Default(
+    font=(gr.themes.LocalFont("Source Sans Pro", weights=_WEIGHTS), "ui-sans-serif", "system-ui", "sans-serif"),
+    font_mono=(gr.themes.LocalFont("IBM Plex Mono", weights=_WEIGHTS), "ui-monospace", "Consolas", "monospace"),
+)
 
 INTRO = (
     "The assistant answers with passages quoted from {what}, each with its citation (section and "
@@ -298,8 +282,9 @@ def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, sessi
         state_session_capacity=sessions,
         mcp_server=False,
         pwa=False,
+        theme=THEME,
         css=CSS,
-        js=None,
+        js=SCROLL_JS,
         **options,
     )
 

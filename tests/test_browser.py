@@ -4,6 +4,7 @@ participant sees and clicks. Screenshots of each step are kept in runs/browser/.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -59,6 +60,14 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def wide(browser: Any) -> Iterator[Any]:
+    """A laptop screen, as on a projector."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -71,6 +80,40 @@ def ask(page: Any, question: str) -> None:
 
 def messages(page: Any) -> Any:
     return page.locator("#chat .message")
+
+
+# Where the newest question and the first passage of its answer are, in the window's pixels.
+PLACES = """() => {
+  const box = document.querySelector('#chat [role=log]');
+  const rows = [...box.querySelectorAll('.message-row')];
+  const questions = rows.filter((row) => row.classList.contains('user-row'));
+  const newest = questions[questions.length - 1];
+  const after = newest ? rows.slice(rows.indexOf(newest) + 1) : [];
+  const first = after.find((row) => row.innerText.trim().startsWith('[1] '));
+  const rect = (e) => e ? e.getBoundingClientRect().toJSON() : null;
+  return {questions: questions.length, box: rect(box), question: rect(newest), passage: rect(first),
+          first_offset: questions.length ? rect(questions[0]).top - rect(box).top + box.scrollTop : null,
+          scroll: box.scrollTop, text: newest ? newest.innerText : '', window: window.innerHeight};
+}"""
+# The newest question is the n-th, it sits where the first question sits in an unscrolled chat (at
+# the top of the chat box), and the first passage of its answer is shown.
+AT_TOP = f"""(n) => {{
+  const p = ({PLACES})();
+  return p.questions === n && p.passage !== null && Math.abs(p.question.top - p.box.top - p.first_offset) <= 2;
+}}"""
+
+
+def asked(page: Any, n: int) -> dict[str, Any]:
+    """Wait until the n-th question is shown at the top of the chat box; where things are then."""
+    page.wait_for_function(AT_TOP, arg=n, timeout=30000)
+    return dict(page.evaluate(PLACES))
+
+
+def in_view(places: dict[str, Any]) -> None:
+    """The question and the head of passage [1] are inside the chat box and inside the window."""
+    box, question, passage = places["box"], places["question"], places["passage"]
+    assert box["top"] >= 0 and question["top"] - box["top"] < 60, places
+    assert question["bottom"] <= passage["top"] and passage["top"] + 40 <= min(box["bottom"], places["window"]), places
 
 
 def test_ask_see_cited_passage_and_follow_the_citation(app: Running, page: Any) -> None:
@@ -111,6 +154,61 @@ def test_a_link_with_a_question_answers_it_on_load(app: Running, page: Any) -> N
     page.goto(app.url + "?q=" + quote("What did Panel 4 recommend about technology?"))
     page.locator("#chat").get_by_text("[1] ").first.wait_for(timeout=20000)
     assert "What did Panel 4 recommend about technology?" in messages(page).first.inner_text()
+    in_view(asked(page, 1))
+
+
+def test_each_new_question_comes_to_the_top_of_the_chat(app: Running, wide: Any) -> None:
+    """Typed and sent with the button, clicked among the prepared questions (far below the chat), and
+    typed and sent with Enter: each question comes to the top of the chat box, passage [1] below it."""
+    page = wide
+    page.goto(app.url)
+    ask(page, "Who moderated Panel 3?")
+    in_view(asked(page, 1))
+    page.locator(".prepared button", has_text="What did Panel 4 recommend about technology?").click()
+    second = asked(page, 2)
+    assert second["text"] == "What did Panel 4 recommend about technology?" and second["scroll"] > 0
+    in_view(second)
+    page.locator("#question textarea").fill("How can public procurement help prevent trafficking?")
+    page.locator("#question textarea").press("Enter")
+    third = asked(page, 3)
+    assert third["text"] == "How can public procurement help prevent trafficking?"
+    assert third["scroll"] > second["scroll"]
+    in_view(third)
+    shot(page, "8-third-question-at-the-top")
+
+
+def test_a_participant_rereading_is_not_pulled_to_the_answer(
+    app: Running, wide: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scrolled up while an answer is on its way, the chat stays where they are; their next question
+    scrolls again. The answer is held on the server until the chat has been scrolled up."""
+    from assistant.engine import Assistant
+
+    page = wide
+    page.goto(app.url)
+    for n, question in enumerate(["Who moderated Panel 3?", "What is the Golden Dreams app?"], start=1):
+        ask(page, question)
+        asked(page, n)
+    release = threading.Event()
+    ask_now = Assistant.ask
+
+    def held(self: Assistant, *args: Any, **kwargs: Any) -> Any:
+        release.wait(timeout=60)
+        return ask_now(self, *args, **kwargs)
+
+    monkeypatch.setattr(Assistant, "ask", held)
+    try:
+        ask(page, "How can public procurement help prevent trafficking?")
+        page.locator("#chat [role=log]").hover()
+        page.mouse.wheel(0, -100000)
+        page.wait_for_function("document.querySelector('#chat [role=log]').scrollTop === 0")
+    finally:
+        release.set()
+    # The chat is scrolled (or not) as it is updated, in the same task: once the answer is seen, done.
+    page.wait_for_function(f"({PLACES})().passage !== null && ({PLACES})().questions === 3", timeout=30000)
+    assert page.evaluate(PLACES)["scroll"] == 0
+    ask(page, "What did Panel 2 say about procurement?")
+    in_view(asked(page, 4))
 
 
 def test_a_link_to_a_passage_opens_the_viewer(app: Running, page: Any, _fake_build: Any) -> None:
@@ -120,6 +218,31 @@ def test_a_link_to_a_passage_opens_the_viewer(app: Running, page: Any, _fake_bui
     cited = page.locator(f"#viewer .src-cited[data-chunk='{chunk.id}']")
     cited.wait_for(timeout=20000)
     assert "labour inspectorates" in cited.inner_text()
+
+
+def test_the_page_draws_its_text_with_the_fonts_it_serves(app: Running, page: Any) -> None:
+    """Every glyph of the title, the buttons, the bold labels and a cited passage comes from one font
+    the app serves itself: none is fetched from another site (Google Fonts) and none is drawn from a
+    fallback face because the served one lacks it."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(app.url)
+    ask(page, "Who moderated Panel 3?")
+    page.locator("#chat").get_by_text("[1] Panel 3, ¶1").wait_for(timeout=20000)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert [url for url in fetched if not url.startswith((app.url, "data:"))] == []
+    assert any(url.startswith(app.url + "static/fonts/") for url in fetched)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    for selector in ("h3", "#ask", ".prepared-label strong", ".prepared button", "#chat .bot-row strong", "#chat mark"):
+        family = page.evaluate("(s) => getComputedStyle(document.querySelector(s)).fontFamily", selector)
+        assert family.startswith('"Source Sans Pro"'), (selector, family)
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        faces = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert faces and all(face["isCustomFont"] for face in faces), (selector, faces)
+        assert len({face["familyName"] for face in faces}) == 1, (selector, faces)
 
 
 def test_report_browser_lists_panels_and_recommendations(app: Running, page: Any) -> None:
@@ -136,10 +259,11 @@ def test_projector_mode_and_phone_width(app: Running, page: Any, browser: Any) -
     page.goto(app.url)
     ask(page, "What is the employer pays model?")
     page.locator("#chat").get_by_text("[1] ").first.wait_for(timeout=20000)
-    before = page.evaluate("getComputedStyle(document.querySelector('#chat .message')).fontSize")
+    quoted = "getComputedStyle(document.querySelector('#chat .message blockquote')).fontSize"  # the passage
+    before = page.evaluate(quoted)
     page.locator("#projector input").check()
     page.wait_for_function("document.body.classList.contains('projector')")
-    after = page.evaluate("getComputedStyle(document.querySelector('#chat .message')).fontSize")
+    after = page.evaluate(quoted)
     assert float(after.rstrip("px")) >= 1.3 * float(before.rstrip("px"))
     shot(page, "5-projector")
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
