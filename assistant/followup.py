@@ -50,16 +50,36 @@ def is_follow_up(question: str) -> bool:
     return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and bool(_ANAPHORA.search(question)))
 
 
+# Words that ask rather than say what about: a follow-up made of these and pronouns ("and what did
+# they recommend?") needs the previous turn's words; one with a word of its own does not.
+ASKING_WORDS = frozenset(
+    {
+        "recommend", "recommended", "suggest", "suggested", "mention", "mentioned", "think", "mean", "meant",
+        "propose", "proposed", "add", "added", "see", "saw", "talk", "talked", "discuss", "discussed", "tell", "told",
+    }
+)
+
+
+def own_topic(question: str) -> list[str]:
+    """The follow-up's own content words, beyond those that only ask ("recommend", "mention")."""
+    return [w for w in content_words(question) if w.lower() not in ASKING_WORDS]
+
+
 def resolve(question: str, previous: Turn | None, names_section: bool, follow_up: bool | None = None) -> str:
     """The question to search: itself, or itself plus the previous turn's section and key words.
 
-    A question that names its own section stands alone. ``follow_up`` overrides the English test
-    (:func:`is_follow_up`), for a question in another language judged in its own words.
+    A question that names its own section stands alone. A follow-up with a topic of its own
+    ("what did she say about smugglers?") carries the previous section only: the previous
+    turn's words, carried whole, outweighed its own (measured: docs/quality.md). ``follow_up``
+    overrides the English test (:func:`is_follow_up`), for a question in another language judged
+    in its own words.
     """
     if follow_up is None:
         follow_up = is_follow_up(question)
     if previous is None or names_section or not follow_up:
         return question
+    if own_topic(question):
+        return f"{question} ({previous.section})"
     asked = question.lower()
     carried: dict[str, str] = {}  # each word once, whatever its case ("Panel", "panel")
     for word in content_words(previous.search_query):

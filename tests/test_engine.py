@@ -327,3 +327,47 @@ def test_words_carried_into_a_follow_up_appear_once_whatever_their_case() -> Non
     previous = Turn("Who was the rapporteur of Panel 1, the first panel?", "Panel 1")
     resolved = resolve("and who said that?", previous, names_section=False)
     assert resolved.lower().count("panel") == 2  # "(Panel 1)" and one carried "Panel", not also "panel"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "wanted"),
+    [
+        (
+            Turn("Which speakers talked about public procurement rules in Austria and Denmark?", "Panel 2"),
+            "and what about cigarettes?",
+            "smuggling of cigarettes",
+        ),
+        (
+            Turn("Who spoke about fair recruitment and the employer pays principle for migrant workers?", "Panel 1"),
+            "what did she say about smugglers?",
+            "smugglers having links",
+        ),
+    ],
+)
+def test_a_follow_up_is_found_in_its_own_words_too(
+    real_assistant: Assistant, previous: Turn, follow_up: str, wanted: str
+) -> None:
+    """The previous turn's words, carried whole into a follow-up, must not outweigh the follow-up's
+    own: "what did she say about smugglers?" after a question on recruitment is about smugglers."""
+    answer = real_assistant.ask(follow_up, previous=previous)
+    assert "Read as a follow-up" in answer.notes[-1]
+    assert wanted in answer.hits[0].chunk.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "carries_words"),
+    [
+        ("what did she say about smugglers?", False),  # a topic of its own: the previous section only
+        ("and the hotel chains?", False),
+        ("and what did they recommend?", True),  # nothing of its own but asking: the previous words too
+        ("who said that?", True),
+    ],
+)
+def test_a_follow_up_with_a_topic_of_its_own_carries_only_the_section(follow_up: str, carries_words: bool) -> None:
+    from assistant.followup import resolve
+
+    previous = Turn("What did the panel say about public procurement in Austria?", "Panel 2")
+    resolved = resolve(follow_up, previous, names_section=False)
+    assert resolved.startswith(f"{follow_up} (Panel 2)")
+    assert ("procurement" in resolved) is carries_words
