@@ -209,7 +209,9 @@ class Running:
         self.url = f"http://127.0.0.1:{self.port}/"
         launch(self.demo, "127.0.0.1", self.port, None, sessions, prevent_thread_lock=True, quiet=True)
 
-    def client(self) -> Any:
+    def client(self, **httpx_kwargs: Any) -> Any:
+        """A gradio_client (one browser tab); ``httpx_kwargs`` as gradio_client takes them, e.g.
+        ``timeout=None`` for no limit on any request (else httpx's 5 s)."""
         from gradio_client import Client
 
-        return Client(self.url, verbose=False, download_files=False)
+        return Client(self.url, verbose=False, download_files=False, httpx_kwargs=httpx_kwargs or None)

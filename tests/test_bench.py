@@ -11,7 +11,7 @@ from assistant import ann
 from assistant.bench import rows, shelf_table
 from assistant.bench.shelf import jitter, synthetic_shelf
 from assistant.bench.stats import fmt, percentile, summary_ms, table
-from assistant.bench.web import reply_text
+from assistant.bench.web import SingleUser, reply_text, room_plan, sequence
 from assistant.records import Chunk
 
 
@@ -160,6 +160,51 @@ def test_reply_text_reads_the_last_assistant_message() -> None:
     assert reply_text(history) == "first part"
     assert reply_text([{"role": "assistant", "content": "plain"}]) == "plain"
     assert reply_text([]) == ""
+
+
+# A follow-up of the workshop set after the question it follows, and after another one.
+OPENING, FOLLOW_UP, OTHER = (
+    "Who spoke for UNICEF at the opening?",
+    "what did she say about smugglers?",
+    "What does the report say on the Baltic Sea Labour Forum?",
+)
+
+
+def _in_one_conversation(assistant, questions: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    from assistant.chat import ALL, respond
+
+    replies, conversation = [], None
+    for question in questions:
+        history, _, conversation = respond(question, [], ALL, conversation, assistant)
+        replies.append(reply_text(history))
+    return replies
+
+
+def test_single_user_replies_are_those_of_one_conversation(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    single_user = SingleUser(fake_assistant)
+    for questions in ([OPENING, FOLLOW_UP], [OTHER, FOLLOW_UP], [FOLLOW_UP, OPENING, FOLLOW_UP]):
+        assert single_user(questions) == _in_one_conversation(fake_assistant, questions)
+    # The follow-up's reply depends on what came before it: the reply to it asked alone (the
+    # room's old reference) is not what a participant who asked it after another question sees.
+    alone = single_user([FOLLOW_UP])[0]
+    assert "Read as a follow" in single_user([OPENING, FOLLOW_UP])[1]
+    assert len({alone, single_user([OPENING, FOLLOW_UP])[1], single_user([OTHER, FOLLOW_UP])[1]}) == 3
+
+
+def test_room_expects_each_participant_to_see_what_a_single_user_sees(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    questions = ["Who moderated Panel 4?", OTHER, OPENING, FOLLOW_UP, "What is the employer pays model?"]
+    single_user = SingleUser(fake_assistant)
+    plans = room_plan(questions, single_user, participants=5, asks=4, processes=2)
+    assert [sorted(plan) for plan in plans] == [[0, 2, 4], [1, 3]]
+    alone = single_user([FOLLOW_UP])[0]
+    unlike_alone = 0
+    for plan in plans:
+        for number, turns in plan.items():
+            asked = sequence(number, questions, 4)
+            assert [question for question, _ in turns] == asked
+            assert [reply for _, reply in turns] == _in_one_conversation(fake_assistant, asked)
+            unlike_alone += sum(question == FOLLOW_UP and reply != alone for question, reply in turns)
+    assert unlike_alone == 3  # participants 0, 1 and 3 ask the follow-up after OPENING; 4 asks it first
 
 
 def test_cached_query_vectors_give_identical_answers(fake_assistant) -> None:  # type: ignore[no-untyped-def]

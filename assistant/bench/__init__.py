@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import PROJECT_ROOT, load_settings
+from . import web
 from .local import STAGES
 from .stats import fmt, table
 
@@ -182,7 +183,6 @@ def _log(message: str) -> None:
 
 def run(options: Options) -> dict[str, Any]:
     """Every measurement the options ask for, as one JSON-ready dict."""
-    from ..formatting import format_answer
     from . import local
 
     settings = load_settings()
@@ -219,13 +219,13 @@ def run(options: Options) -> dict[str, Any]:
         results["query"] = {**local.query_latency(assistant, questions, rounds=rounds), "reranked": bool(reranker)}
         cached = local.make_assistant(index, embedder, bench_settings, cache=True, reranker=reranker)
         results["query_cached"] = local.query_latency(cached, questions, rounds=rounds)
-        reference = {q: "\n\n".join(format_answer(assistant.ask(q))) for q in questions}
         del cached
         _log("cold start")
         results["cold_start"] = local.cold_start(bench_settings.index_dir, questions[0])
         if options.web:
             _log("web API")
-            results["web"] = _web(bench_settings.index_dir, questions, reference, options)
+            # The replies to expect: the uncached assistant's, in a conversation as the app's chat has.
+            results["web"] = _web(bench_settings.index_dir, questions, web.SingleUser(assistant), options)
         if options.shelf and not options.quick:
             embed_s = float(results["build"].get("embed_s", 0.0))
             results["shelf"] = [
@@ -235,26 +235,22 @@ def run(options: Options) -> dict[str, Any]:
     return results
 
 
-def _web(index_dir: Path, questions: list[str], reference: dict[str, str], options: Options) -> dict[str, Any]:
-    from . import web
-
+def _web(index_dir: Path, questions: list[str], single_user: web.SingleUser, options: Options) -> dict[str, Any]:
     with web.running_app(index_dir) as server:
         result: dict[str, Any] = {"ready_s": server.ready_s, "first_answer_s": server.first_answer_s}
         single, replies = web.single_client(server.url, questions if not options.quick else questions[:10])
         result["single"] = single
-        result["single_equals_in_process"] = all(replies[q] == reference[q] for q in replies)
+        result["single_equals_in_process"] = all([reply] == single_user([q]) for q, reply in replies.items())
         if options.room:
             participants = 8 if options.quick else options.participants
             asks = 3 if options.quick else options.asks
             _log(f"full room: {participants} participants × {asks} questions")
             result["room"] = web.room(
-                server, questions, reference | replies, participants=participants, asks=asks, think=options.think
+                server, questions, single_user, participants=participants, asks=asks, think=options.think
             )
         if options.soak_minutes > 0:
             _log(f"soak: rooms of {options.participants} for {options.soak_minutes:g} minutes")
-            result["soak"] = web.soak(
-                server, questions, reference | replies, options.soak_minutes, options.participants
-            )
+            result["soak"] = web.soak(server, questions, single_user, options.soak_minutes, options.participants)
         result["peak_rss_mb"] = web.peak_rss_mb(server.process.pid)
     return result
 

@@ -14,10 +14,14 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import PROJECT_ROOT
 from .stats import summary_ms
+
+if TYPE_CHECKING:
+    from ..engine import Assistant
+    from ..followup import Turn
 
 ALL_SECTIONS = "All sections"
 
@@ -53,14 +57,14 @@ def rss_mb(pid: int) -> float:
 
 
 def soak(
-    server: Server, questions: list[str], reference: dict[str, str], minutes: float, participants: int
+    server: Server, questions: list[str], single_user: SingleUser, minutes: float, participants: int
 ) -> dict[str, Any]:
     """Rooms of ``participants`` one after another for ``minutes``: errors, answers unlike a single
     user's, and the server's memory after each room, to see whether it keeps growing."""
     ends = time.time() + minutes * 60
     rounds: list[dict[str, Any]] = []
     while time.time() < ends or not rounds:
-        result = room(server, questions, reference, participants=participants, asks=10, seed=len(rounds) + 1)
+        result = room(server, questions, single_user, participants=participants, asks=10, seed=len(rounds) + 1)
         rounds.append(
             {
                 "requests": result["requests"],
@@ -169,7 +173,8 @@ def ask(client: Any, question: str, *, new_session: bool = True) -> str:
 
     ``new_session`` starts a new conversation first, so a short question is never read as a
     follow-up of the previous one. A room keeps one session per participant, as a browser tab
-    does (no public question is short and pronominal enough to be read as a follow-up).
+    does: there a short question ("what did she say about smugglers?") is read as a follow-up
+    of that participant's previous one, and :class:`SingleUser` gives the reply to expect.
     """
     if new_session:
         client.reset_session()
@@ -191,29 +196,73 @@ def single_client(url: str, questions: list[str], warmup: int = 3) -> tuple[dict
     return summary_ms(seconds), replies
 
 
+def sequence(number: int, questions: list[str], asks: int) -> list[str]:
+    """The questions room participant ``number`` asks, in order: ``asks`` neighbours in the
+    file from a start of its own. A follow-up of the workshop set therefore comes after whichever
+    question precedes it in the file, and is read as a follow-up of that one."""
+    return [questions[(number * 7 + turn) % len(questions)] for turn in range(asks)]
+
+
+class SingleUser:
+    """The replies one user alone gets, in the app's chat, for questions asked in turn in one
+    conversation: what a room participant asking the same questions in the same order must see.
+
+    Not each question asked alone: a short question leaning on a pronoun is searched with the
+    previous turn's section and words (``followup.resolve``), so its reply depends on what was
+    asked before it. A reply depends on the question and that previous turn only, so each pair is
+    asked once however many participants share it."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self._replies: dict[tuple[str, Turn | None], tuple[str, Turn | None]] = {}  # -> (reply, next turn)
+
+    def __call__(self, questions: list[str]) -> list[str]:
+        from ..chat import ALL, Conversation, respond
+
+        previous: Turn | None = None
+        replies = []
+        for question in questions:
+            key = (question, previous)
+            if key not in self._replies:
+                history, _, conversation = respond(question, [], ALL, Conversation(previous=previous), self.assistant)
+                self._replies[key] = (reply_text(history), conversation.previous)
+            reply, previous = self._replies[key]
+            replies.append(reply)
+        return replies
+
+
+def room_plan(
+    questions: list[str], single_user: SingleUser, *, participants: int, asks: int, processes: int
+) -> list[dict[int, list[tuple[str, str]]]]:
+    """For each process of a room, its participants' questions, each with the reply to expect."""
+    plans: list[dict[int, list[tuple[str, str]]]] = [{} for _ in range(processes)]
+    for number in range(participants):
+        asked = sequence(number, questions, asks)
+        plans[number % processes][number] = list(zip(asked, single_user(asked), strict=True))
+    return plans
+
+
 def _participants(
     url: str,
-    numbers: list[int],
-    questions: list[str],
-    reference: dict[str, str],
-    asks: int,
+    plan: dict[int, list[tuple[str, str]]],
     think: tuple[float, float],
     seed: int,
     start_at: float,
 ) -> tuple[list[float], list[str], int, float]:
-    """One process of the room: a thread per participant, each with its own client. Returns the
-    latencies, the errors, the count of replies unlike the reference, and this process's CPU time."""
+    """One process of the room: a thread per participant, each with its own client, asking the
+    questions of ``plan[number]`` in turn, each with the reply a single user gets. Returns the
+    latencies, the errors, the count of replies unlike the single user's, and this process's CPU
+    time."""
     lock = threading.Lock()
     seconds: list[float] = []
     errors: list[str] = []
     mismatches = [0]
-    clients = {number: connect(url) for number in numbers}
+    clients = {number: connect(url) for number in plan}
 
     def participant(number: int) -> None:
         chance = random.Random(seed * 1000 + number)
         time.sleep(max(0.0, start_at - time.time()) + chance.uniform(0, think[1]))  # not all at one instant
-        for turn in range(asks):
-            question = questions[(number * 7 + turn) % len(questions)]
+        for question, expected in plan[number]:
             begun = time.perf_counter()
             try:
                 text = ask(clients[number], question, new_session=False)
@@ -224,11 +273,11 @@ def _participants(
             took = time.perf_counter() - begun
             with lock:
                 seconds.append(took)
-                mismatches[0] += text != reference.get(question)
+                mismatches[0] += text != expected
             time.sleep(chance.uniform(*think))
 
     cpu = time.process_time()
-    threads = [threading.Thread(target=participant, args=(n,), daemon=True) for n in numbers]
+    threads = [threading.Thread(target=participant, args=(n,), daemon=True) for n in plan]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -239,7 +288,7 @@ def _participants(
 def room(
     server: Server,
     questions: list[str],
-    reference: dict[str, str],
+    single_user: SingleUser,
     *,
     participants: int = 40,
     asks: int = 10,
@@ -248,7 +297,8 @@ def room(
     seed: int = 5,
 ) -> dict[str, Any]:
     """``participants`` simulated people, each with its own client, each asking ``asks`` questions
-    with a random think time between them; every reply is compared with the single-client reply.
+    (:func:`sequence`) with a random think time between them; every reply is compared with what
+    ``single_user`` gets for the same questions in the same order.
 
     They run as threads in ``processes`` processes: gradio_client costs several times the app's
     CPU per request, and in one process 40 clients would queue on its interpreter lock instead
@@ -256,7 +306,8 @@ def room(
     from concurrent.futures import ProcessPoolExecutor
 
     processes = max(1, min(processes, participants))
-    groups = [list(range(participants))[offset::processes] for offset in range(processes)]
+    # The replies to expect, worked out before the room starts: not part of its time.
+    plans = room_plan(questions, single_user, participants=participants, asks=asks, processes=processes)
     seconds: list[float] = []
     errors: list[str] = []
     mismatches = 0
@@ -266,10 +317,7 @@ def room(
     # what the app leaves, so the room measures the app rather than its own load generator.
     with ProcessPoolExecutor(max_workers=processes, initializer=os.nice, initargs=(ROOM_NICENESS,)) as pool:
         start_at = time.time() + 5.0  # time for every process to import gradio_client and connect
-        futures = [
-            pool.submit(_participants, server.url, group, questions, reference, asks, think, seed, start_at)
-            for group in groups
-        ]
+        futures = [pool.submit(_participants, server.url, plan, think, seed, start_at) for plan in plans]
         server_cpu = cpu_seconds(server.process.pid)
         for future in futures:
             got, failed, unlike, cpu = future.result(timeout=900)
