@@ -44,10 +44,15 @@ def content_words(text: str) -> list[str]:
 MAX_FOLLOW_UP_WORDS = 5
 
 
+# "there" after a form of "to be" points at nothing: "Is there anything about the Luxor Protocol?"
+_EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|'s)\s+there\b|\bthere\s+(?:is|are|was|were)\b", re.I)
+
+
 def is_follow_up(question: str) -> bool:
     """Leans on a pronoun or a connective ("and ...", "who said that?"), or is a bare word or two."""
     words = len(content_words(question))
-    return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and bool(_ANAPHORA.search(question)))
+    leans = bool(_ANAPHORA.search(_EXISTENTIAL.sub(" ", question)))
+    return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and leans)
 
 
 # Words that ask rather than say what about: a follow-up made of these and pronouns ("and what did

@@ -371,3 +371,19 @@ def test_a_follow_up_with_a_topic_of_its_own_carries_only_the_section(follow_up:
     resolved = resolve(follow_up, previous, names_section=False)
     assert resolved.startswith(f"{follow_up} (Panel 2)")
     assert ("procurement" in resolved) is carries_words
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Is there anything about the Luxor Protocol?", False),  # "there" points at nothing
+        ("Are there rules on recruitment agencies?", False),
+        ("There are guides for NGOs, are there not?", False),
+        ("and what did they say there?", True),
+        ("what happened there?", True),
+    ],
+)
+def test_an_existential_there_is_not_a_follow_up(question: str, follow_up: bool) -> None:
+    from assistant.followup import is_follow_up
+
+    assert is_follow_up(question) is follow_up
