@@ -215,7 +215,7 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         chat.clear(lambda: None, inputs=None, outputs=[conversation], api_visibility="private")
         projector.change(None, inputs=[projector], outputs=None, js=PROJECTOR_JS)
         demo.load(on_load, inputs=[chat, section, conversation], outputs=[*asked, *shown], api_visibility="private")
-    # queue size and concurrency: see README, Performance
+    # queue size and concurrency: see docs/performance.md
     demo.queue(
         default_concurrency_limit=settings.queue_concurrency,
         max_size=settings.queue_max_size,

@@ -32,7 +32,7 @@ IVF_SCAN_MIN = 4_000  # ...enough lists for this many vectors: ten times the 400
 
 # A word of a question in another language is replaced by the report's nearest word only at this
 # cosine or above (the multilingual model); below, it has no counterpart (a name, a particle) and is
-# dropped. Hit@5 on the Russian questions is the same from 0.60 to 0.70 (README).
+# dropped. Hit@5 on the Russian questions is the same from 0.60 to 0.70 (docs/quality.md).
 WORD_MATCH_MIN_SIMILARITY = 0.65
 
 
@@ -61,7 +61,7 @@ class Settings:
     # encode at a time (a lock in embedding.py), so 2 threads never compete with each other.
     torch_threads: int = 2
     # Questions through ONNX Runtime when the `fast` extra is installed (the same threads; measured
-    # in the README's Performance section); its graph is exported once into index_dir/models.
+    # in docs/performance.md); its graph is exported once into index_dir/models.
     onnx: bool = True
     # Gradio's queue: requests run concurrently up to this many (the default is 1: one slow
     # network client would hold up the room); the rest wait, up to queue_max_size, then are refused.
@@ -78,7 +78,7 @@ class Settings:
     query_cache_size: int = 256  # recent question vectors kept: a room asks the same questions
     # The first stage's best passages re-ranked by a cross-encoder (the `rerank` extra): the
     # answering passage comes first far more often, for about 0.19 s per new question on 2 cores
-    # (README, Performance). ASSISTANT_RERANK=0 keeps the first stage's order (milliseconds).
+    # (docs/performance.md). ASSISTANT_RERANK=0 keeps the first stage's order (milliseconds).
     rerank: bool = True
     rerank_candidates: int = 10
     host: str = "127.0.0.1"

