@@ -136,13 +136,10 @@ def mentioned(question: str, passages: list[str]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n in text))[:3]
 
 
-KINDS = {"number": "number", "amount": "amount", "year": "year", "date": "date"}
-
-
 def note(want: Wanted, mentioned: list[str], where: str = "The report") -> str:
     """The line shown above the closest passages: what they are about, and what they lack."""
     subject = f"mentions {', '.join(mentioned)} but" if mentioned else "has passages on this topic but"
     return (
-        f"{where} {subject} does not give the {KINDS[want.kind]} asked for. "
+        f"{where} {subject} does not give the {want.kind} asked for. "
         "The closest passages are shown below: check them before quoting one."
     )

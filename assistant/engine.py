@@ -222,27 +222,8 @@ class Assistant:
             # every section: its cosines are low for short questions, and a section filter made
             # answered ones abstain. The English words found move other passages up.
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
-        reasons = self.abstain_rule.reasons(
-            text, first_stage, self.index.chunks, reading.floor, asking=focus if reading.english else None, shown=scored
-        )
-        if reading.english and not reasons:
-            relevance = [s.relevance for s in scored if s.relevance is not None]
-            off_topic = self.abstain_rule.off_topic(
-                self.names.unknown(focus), self._known_share(focus), max(relevance) if relevance else None
-            )
-            reasons += [off_topic] if off_topic else []
-        abstained = bool(reasons)
-        if abstained:
-            notes.insert(0, NOT_ADDRESSED_ANY if names_document else NOT_ADDRESSED)
-            notes[1:1] = [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
-        lacking = ""
-        if reading.english and not abstained:
-            shown = [self.index.chunks[s.position].text for s in scored[:3]]
-            want = self.facts.missing(text, shown)
-            if want is not None:
-                lacking = want.kind
-                where = "The documents" if names_document else "The report"
-                notes.insert(0, lacking_note(want, mentioned(text, shown), where))
+        abstained, lacking, said = self._scope(text, reading, focus, first_stage, scored)
+        notes[0:0] = said
         if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
             if missing:
@@ -263,6 +244,34 @@ class Assistant:
             matched_words=reading.words,
             lacking=lacking,
         )
+
+    def _scope(
+        self, text: str, reading: Reading, focus: str, first_stage: list[Scored], scored: list[Scored]
+    ) -> tuple[bool, str, list[str]]:
+        """Whether the report addresses the question: (abstained, what the passages lack, the
+        notes saying so, first). ``first_stage`` is the order the distance rule was calibrated on;
+        ``scored`` the order served, with the cross-encoder's verdicts; ``focus`` what the
+        question asks (see focus.py)."""
+        chunks = self.index.chunks
+        rule = self.abstain_rule
+        reasons = rule.reasons(
+            text, first_stage, chunks, reading.floor, asking=focus if reading.english else None, shown=scored
+        )
+        if reading.english and not reasons:
+            verdicts = [s.relevance for s in scored if s.relevance is not None]
+            best = max(verdicts) if verdicts else None
+            off_topic = rule.off_topic(self.names.unknown(focus), self._known_share(focus), best)
+            reasons += [off_topic] if off_topic else []
+        where = "The documents" if self.names_documents else "The report"
+        if reasons:
+            said = [NOT_ADDRESSED_ANY if self.names_documents else NOT_ADDRESSED]
+            return True, "", said + [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
+        if reading.english:
+            shown = [chunks[s.position].text for s in scored[:3]]
+            want = self.facts.missing(text, shown)
+            if want is not None:
+                return False, want.kind, [lacking_note(want, mentioned(text, shown), where)]
+        return False, "", []
 
     def _read(self, asked: str, previous: Turn | None) -> Reading:
         """How a question is searched: in English, with the previous turn's context when it is a

@@ -16,7 +16,8 @@ It is an English model: questions in other languages keep the first stage's orde
 from __future__ import annotations
 
 import importlib.util
-import threading
+import queue
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -75,20 +76,40 @@ class Reranker:
         # The released tokenizer pads every pair to 512 tokens: three times the work of the
         # longest real pair here. Pairs are run one at a time, unpadded (measured fastest).
         self._tokenizer.no_padding()
-        self._encoder = OrtEncoder(folder / "model.onnx", threads)
-        self._lock = threading.Lock()  # one pass at a time: it already uses every core
+        # One single-threaded session per core, shared by every question: a question's pairs run
+        # on every core at once, and the pairs of questions asked together interleave. Measured on
+        # 2 cores against one two-threaded session taking pairs one at a time: the same logits,
+        # bit for bit, 1.3 times the throughput (docs/performance.md).
+        workers = max(1, threads)
+        self._idle: queue.SimpleQueue[OrtEncoder] = queue.SimpleQueue()
+        for _ in range(workers):
+            self._idle.put(OrtEncoder(folder / "model.onnx", 1))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rerank")
 
     def scores(self, question: str, passages: list[str]) -> np.ndarray:
-        logits = np.zeros(len(passages), dtype=np.float32)
-        for i, encoding in enumerate(self._tokenizer.encode_batch([(question, p) for p in passages])):
-            feeds = {
+        encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
+        feeds = [
+            {
                 "input_ids": np.array([encoding.ids], dtype=np.int64),
                 "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
                 "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
             }
-            with self._lock:
-                logits[i] = float(self._encoder(feeds).reshape(-1)[0])
+            for encoding in encodings
+        ]
+        # Longest first, so that the last pair to finish is a short one (the cores end together).
+        order = sorted(range(len(feeds)), key=lambda i: -len(encodings[i].ids))
+        logits = np.zeros(len(feeds), dtype=np.float32)
+        for i, logit in zip(order, self._pool.map(self._logit, [feeds[i] for i in order]), strict=True):
+            logits[i] = logit
         return logits
+
+    def _logit(self, feeds: dict[str, np.ndarray]) -> float:
+        """One pair through whichever session is idle (each runs one pass at a time)."""
+        encoder = self._idle.get()
+        try:
+            return float(encoder(feeds).reshape(-1)[0])
+        finally:
+            self._idle.put(encoder)
 
 
 def load(threads: int = 2) -> Reranker | None:

@@ -52,7 +52,7 @@ def test_only_the_first_candidates_are_judged(fake_assistant: Assistant) -> None
     outside = plain.hits[8].chunk  # beyond the three candidates judged
     reranker = FavouriteReranker(outside.text)
     reranked = _with_reranker(fake_assistant, reranker, candidates=3).ask(QUESTION, k=10)
-    assert reranker.calls == [(QUESTION, 3)]
+    assert reranker.calls == [("recruitment fees paid by migrant workers?", 3)]  # the asking part (focus.py)
     assert reranked.hits[8].chunk == outside and reranked.hits[8].relevance is None
     assert {h.chunk.id for h in reranked.hits[:3]} == {h.chunk.id for h in plain.hits[:3]}
 
@@ -152,3 +152,29 @@ def test_the_first_stage_still_counts_where_the_verdicts_are_close(fake_assistan
     last = plain.hits[9].chunk
     decided = _with_reranker(fake_assistant, FavouriteReranker(last.text)).ask(QUESTION, k=10)
     assert decided.hits[0].chunk == last
+
+
+@pytest.mark.model
+def test_verdicts_do_not_depend_on_the_sessions_or_on_other_questions() -> None:
+    """A question's pairs run on a pool of single-threaded sessions, interleaved with the pairs
+    of questions asked at the same time: each verdict must be the one a lone session gives, bit
+    for bit, or a participant in a busy room could see another order than alone."""
+    if not rerank.available():
+        pytest.skip(f"optional package {rerank.PACKAGE} is not installed")
+    from concurrent.futures import ThreadPoolExecutor
+
+    passages = [
+        "Panel 1: Replace the worker pays model with the employer pays model: employers pay recruitment fees.",
+        "Panel 3: The Coalition of Immokalee Workers runs the Fair Food Program with tomato growers in Florida.",
+        "Panel 4: GeoPoll reaches mobile phone users through partnerships with operators in many countries.",
+        "Panel 2: States should review their own procurement practices.",
+    ]
+    questions = ["Who should pay recruitment fees?", "Which programme works with tomato growers?", "Who runs surveys?"]
+    alone = rerank.Reranker(threads=1)
+    expected = [alone.scores(q, passages) for q in questions]
+    pooled = rerank.Reranker(threads=2)
+    with ThreadPoolExecutor(max_workers=6) as crowd:
+        got = list(crowd.map(lambda q: pooled.scores(q, passages), questions * 4))
+    for index, scores in enumerate(got):
+        assert np.array_equal(scores, expected[index % len(questions)])
+    assert int(np.argmax(expected[0])) == 0 and int(np.argmax(expected[1])) == 1  # and they judge sensibly
