@@ -363,11 +363,12 @@ def test_the_chat_keeps_a_russian_turn_in_the_reports_words(translating: Assista
     assert conversation.previous is not None
     assert conversation.previous.search_query == conversation.answers[-1].matched_words
     assert "second panel" in conversation.previous.search_query
-    # An English follow-up to it carries the report's words, not the Russian ones.
-    chat, _, conversation = respond("and who moderated it?", chat, ALL, conversation, translating)
+    # An English follow-up to it with no topic of its own carries the report's words, not the
+    # Russian ones.
+    chat, _, conversation = respond("and who said that?", chat, ALL, conversation, translating)
     english = conversation.answers[-1]
     assert english.matched_words == ""
-    assert english.search_query.startswith("and who moderated it? (") and "second panel" in english.search_query
+    assert english.search_query.startswith("and who said that? (") and "second panel" in english.search_query
 
 
 def test_report_names_are_words_written_as_names() -> None:
