@@ -4,7 +4,8 @@ Participants wrap questions in words that are about the asking, not the report: 
 conference say about ...", "Tell me about ...", "I'm a labour inspector — ...", or a long
 message that describes their situation before its one question. Read whole, those words decide
 which passages look relevant ("the conference" finds the paragraph about the conference). The
-cross-encoder therefore reads the focus: the message's asking sentences, with the frame removed.
+cross-encoder therefore reads the focus: the message's asking sentences, with the frame removed
+and the asker's role kept as context ("hotel manager: who on my team ...").
 The first stage still searches the whole message (measured: searching the focus alone lost as
 much as it gained; see docs/quality.md).
 """
@@ -15,14 +16,15 @@ import re
 
 from .sentences import split_sentences
 
-# Who is asking: "I'm a hotel manager —", "As a tobacco leaf buyer,", "NGO staffer here —", "Hi,".
+# A greeting before the question: "Hi,", "OK so,", "Quick question:".
+_GREETING = re.compile(r"(?i)^\s*(?:(?:hi|hello|ok(?:ay)?|so|quick\ question)\s*[,:!]?\s+)+")
+# Who is asking: "I'm a hotel manager —", "As a tobacco leaf buyer,", "NGO staffer here —".
 _ASKER = re.compile(
     r"""(?ix)^\s*(?:
-        (?:hi|hello|ok(?:ay)?|so|quick\ question)\s*[,:!]\s*
-      | (?:i'?m|i\ am|we\ are|we'?re)\ (?:an?|the)\ [^,.;:—–?!]{2,60}?\s*(?:[,.;:—–]|\s-\s)\s*
+        (?:i'?m|i\ am|we\ are|we'?re)\ (?:an?|the)\ [^,.;:—–?!]{2,60}?\s*(?:[,.;:—–]|\s-\s)\s*
       | as\ (?:an?|the)\ [^,.;:—–?!]{2,60}?,\s*
       | [^,.;:—–?!]{2,40}?\ here\s*(?:[,.;:—–]|\s-\s)\s*
-    )+"""
+    )"""
 )
 # Asking about the asking: "What did the conference say about", "Is there anything on", ...
 _WRAPPER = re.compile(
@@ -37,20 +39,31 @@ _WRAPPER = re.compile(
       | (?:can\ you\ )?tell\ me\ (?:more\ )?about
     )\s+(?=\S)"""
 )
+# The asker's own words around their role: "I'm a", "As the", " here", the closing dash or comma.
+_ROLE_FRAME = re.compile(r"(?i)^\s*(?:as|i'?m|i\s+am|we\s+are|we'?re)\s+(?:an?|the)\s+|\s+here\b|[\s,.;:—–-]+$")
 MAX_ASKING_SENTENCES = 2  # a long message's last asking sentences: its question and its lead-in
 LONG_MESSAGE_CHARS = 160  # shorter ones are one question, whatever a stop inside says ("Rantsev v. Cyprus")
 
 
 def question_focus(message: str) -> str:
     """The part of ``message`` that asks: its last asking sentences (or its last sentence), with
-    who is asking and "what did the report say about" removed. Never empty: a message that is
+    "what did the report say about" removed and who is asking reduced to their role. Never empty: a message that is
     all frame is returned as it is."""
     text = message.strip()
     sentences = split_sentences(text) if len(text) > LONG_MESSAGE_CHARS else [text]
     if len(sentences) > 1:
         asking = [s for s in sentences if s.rstrip("”\"’') ").endswith("?")]
         text = " ".join(asking[-MAX_ASKING_SENTENCES:]) if asking else sentences[-1]
-    text = _ASKER.sub("", text, count=1)
+    text = _GREETING.sub("", text, count=1)
+    role = ""
+    asker = _ASKER.match(text)
+    if asker:
+        # Who is asking stays as context ("hotel manager: who on my team ..."): it says which
+        # passages matter; the words around it ("I'm a", "here") do not.
+        role = _ROLE_FRAME.sub("", asker.group()).strip()
+        text = text[asker.end() :]
     unwrapped = _WRAPPER.sub("", text, count=1)
-    focus = unwrapped if re.search(r"\w", unwrapped) else text
-    return focus.strip() or message.strip()
+    focus = (unwrapped if re.search(r"\w", unwrapped) else text).strip()
+    if role and focus:
+        focus = f"{role}: {focus}"
+    return focus or message.strip()

@@ -23,14 +23,23 @@ from assistant.focus import question_focus
         ("Is there anything in the report about cobalt mines?", "cobalt mines?"),
         ("Did anybody talk about debt bondage?", "debt bondage?"),
         ("Can you tell me about the hotline for seafarers?", "the hotline for seafarers?"),
-        # who is asking
+        # who is asking: their role stays as context, the words around it go
         (
             "I'm a port inspector — which signs of forced labour should we look for?",
-            "which signs of forced labour should we look for?",
+            "port inspector: which signs of forced labour should we look for?",
         ),
-        ("As a bank compliance officer, how can we spot suspicious payments?", "how can we spot suspicious payments?"),
-        ("Procurement officer here - are there rules for public contracts?", "are there rules for public contracts?"),
-        ("I am a journalist. Who chaired the closing session?", "Who chaired the closing session?"),
+        (
+            "As a bank compliance officer, how can we spot suspicious payments?",
+            "bank compliance officer: how can we spot suspicious payments?",
+        ),
+        (
+            "Procurement officer here - are there rules for public contracts?",
+            "Procurement officer: are there rules for public contracts?",
+        ),
+        ("I am a journalist. Who chaired the closing session?", "journalist: Who chaired the closing session?"),
+        # a greeting
+        ("Hi, what did the report say about palm oil?", "palm oil?"),
+        ("Hello! I'm a trainer. Who moderated Panel 2?", "trainer: Who moderated Panel 2?"),
         # a long message: its last asking sentences
         (
             "We run a chain of car washes in three regions, mostly staffed by migrants from Central Asia. "
@@ -89,7 +98,7 @@ def _judged_by(fake_assistant: Assistant, reranker: object) -> Assistant:
 def test_the_cross_encoder_reads_the_focus(fake_assistant: Assistant) -> None:
     reranker = Unconvinced()
     _judged_by(fake_assistant, reranker).ask("As a hotel manager, what did the report say about training staff?")
-    assert reranker.read == ["training staff?"]
+    assert reranker.read == ["hotel manager: training staff?"]
 
 
 def test_an_off_topic_question_is_not_answered_but_its_closest_passages_stay(fake_assistant: Assistant) -> None:
