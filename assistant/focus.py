@@ -18,12 +18,13 @@ from .sentences import split_sentences
 
 # A greeting before the question: "Hi,", "OK so,", "Quick question:".
 _GREETING = re.compile(r"(?i)^\s*(?:(?:hi|hello|ok(?:ay)?|so|quick\ question)\s*[,:!]?\s+)+")
-# Who is asking: "I'm a hotel manager —", "As a tobacco leaf buyer,", "NGO staffer here —".
+# Who is asking: "I'm a hotel manager —", "As a tobacco leaf buyer,", "NGO staffer here —"; each
+# alternative captures the role alone, without the words around it.
 _ASKER = re.compile(
     r"""(?ix)^\s*(?:
-        (?:i'?m|i\ am|we\ are|we'?re)\ (?:an?|the)\ [^,.;:—–?!]{2,60}?\s*(?:[,.;:—–]|\s-\s)\s*
-      | as\ (?:an?|the)\ [^,.;:—–?!]{2,60}?,\s*
-      | [^,.;:—–?!]{2,40}?\ here\s*(?:[,.;:—–]|\s-\s)\s*
+        (?:i'?m|i\ am|we\ are|we'?re)\ (?:an?|the)\ (?P<said>[^,.;:—–?!]{2,60}?)\s*(?:[,.;:—–]|\s-\s)\s*
+      | as\ (?:an?|the)\ (?P<as>[^,.;:—–?!]{2,60}?),\s*
+      | (?P<here>[^,.;:—–?!]{2,40}?)\ here\s*(?:[,.;:—–]|\s-\s)\s*
     )"""
 )
 # Asking about the asking: "What did the conference say about", "Is there anything on", ...
@@ -39,8 +40,6 @@ _WRAPPER = re.compile(
       | (?:can\ you\ )?tell\ me\ (?:more\ )?about
     )\s+(?=\S)"""
 )
-# The asker's own words around their role: "I'm a", "As the", " here", the closing dash or comma.
-_ROLE_FRAME = re.compile(r"(?i)^\s*(?:as|i'?m|i\s+am|we\s+are|we'?re)\s+(?:an?|the)\s+|\s+here\b|[\s,.;:—–-]+$")
 MAX_ASKING_SENTENCES = 2  # a long message's last asking sentences: its question and its lead-in
 LONG_MESSAGE_CHARS = 160  # shorter ones are one question, whatever a stop inside says ("Rantsev v. Cyprus")
 
@@ -60,7 +59,7 @@ def question_focus(message: str) -> str:
     if asker:
         # Who is asking stays as context ("hotel manager: who on my team ..."): it says which
         # passages matter; the words around it ("I'm a", "here") do not.
-        role = _ROLE_FRAME.sub("", asker.group()).strip()
+        role = next(part for part in asker.groups() if part).strip()
         text = text[asker.end() :]
     unwrapped = _WRAPPER.sub("", text, count=1)
     focus = (unwrapped if re.search(r"\w", unwrapped) else text).strip()
