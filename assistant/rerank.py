@@ -79,7 +79,8 @@ class Reranker:
         # One single-threaded session per core, shared by every question: a question's pairs run
         # on every core at once, and the pairs of questions asked together interleave. Measured on
         # 2 cores against one two-threaded session taking pairs one at a time: the same logits,
-        # bit for bit, 1.3 times the throughput (docs/performance.md).
+        # bit for bit; 169 instead of 239 ms per question alone, 1.44 times the throughput for two
+        # at once (docs/performance.md).
         workers = max(1, threads)
         self._idle: queue.SimpleQueue[OrtEncoder] = queue.SimpleQueue()
         for _ in range(workers):
