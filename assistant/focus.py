@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .lexical import tokenize
 from .sentences import split_sentences
 
 # A greeting before the question: "Hi,", "OK so,", "Quick question:".
@@ -41,6 +42,9 @@ _WRAPPER = re.compile(
     )\s+(?=\S)"""
 )
 MAX_ASKING_SENTENCES = 2  # a long message's last asking sentences: its question and its lead-in
+# An asking sentence with fewer content words than this names no topic of its own ("What can you
+# tell me about it?"): the sentence before it, which says what "it" is, is kept with it.
+MIN_TOPIC_WORDS = 2
 LONG_MESSAGE_CHARS = 160  # shorter ones are one question, whatever a stop inside says ("Rantsev v. Cyprus")
 
 
@@ -52,7 +56,11 @@ def question_focus(message: str) -> str:
     sentences = split_sentences(text) if len(text) > LONG_MESSAGE_CHARS else [text]
     if len(sentences) > 1:
         asking = [s for s in sentences if s.rstrip("”\"’') ").endswith("?")]
-        text = " ".join(asking[-MAX_ASKING_SENTENCES:]) if asking else sentences[-1]
+        chosen = asking[-MAX_ASKING_SENTENCES:] if asking else sentences[-1:]
+        first = sentences.index(chosen[0])
+        if first > 0 and len(tokenize(" ".join(chosen))) < MIN_TOPIC_WORDS:
+            chosen = [sentences[first - 1], *chosen]
+        text = " ".join(chosen)
     text = _GREETING.sub("", text, count=1)
     role = ""
     asker = _ASKER.match(text)

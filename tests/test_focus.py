@@ -53,6 +53,13 @@ from assistant.focus import question_focus
             "airport operator. What does the report recommend to employers",
             "What does the report recommend to employers",
         ),
+        # a long message whose question names no topic of its own keeps the sentence it refers to
+        (
+            "Our cooperative buys cocoa from smallholders in two districts, and buyers keep asking about "
+            "audits. A colleague mentioned a certification scheme that some chocolate makers joined. "
+            "What do you know about it?",
+            "A colleague mentioned a certification scheme that some chocolate makers joined. What do you know about it?",
+        ),
         # left alone: plain questions, a short one with a stop inside, a message that is all frame
         ("Who moderated the third panel?", "Who moderated the third panel?"),
         ("What did the court decide in Smith v. Jones?", "What did the court decide in Smith v. Jones?"),
