@@ -18,8 +18,10 @@ _AFTERWARDS = re.compile(
 AFTER_THE_REPORT = "asks what happened after the report"
 AFTERWARDS_NOTE = "A report can only tell what was known when it was written, not what happened after it."
 OFF_TOPIC = "names what the report never mentions, in words it mostly does not use"
+OFF_SUBJECT = "is far from everything the report is about, in words it mostly does not use"
 # What the answer says about a reason, beyond "does not appear to address this".
 EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE}
+
 
 @dataclass(frozen=True)
 class AbstainRule:
@@ -45,6 +47,10 @@ class AbstainRule:
     # letters typed at random): the floor that held before words were matched.
     min_multilingual_unmatched: float = 0.20
     passages_checked: int = 3
+    # MiniLM's cosine floor is judged on passages of at least this many words: a title-page line
+    # ("Moscow, 20-21 July 2017") is close to any question that names its one place or date.
+    # (Not the multilingual model's floor, set on its own scores with such lines included.)
+    min_words_judged: int = 8
     # Off topic: the question names something the report never mentions, fewer than this share of
     # its words are the report's, and the cross-encoder judges even its best passage irrelevant
     # (a logit under ``max_relevance``). Each alone also fits answerable questions: a paraphrase
@@ -52,6 +58,12 @@ class AbstainRule:
     # ruling"), a reworded question the cross-encoder misjudges. All three together did not.
     max_known_share: float = 0.5
     max_relevance: float = 0.0
+    # Off the report's subject: the question's vector is nearly orthogonal to the mean of the
+    # passages' vectors (cosine under this) and under ``max_known_share`` of its words are the
+    # report's. Unrelated questions score -0.04 to 0.04 ("the weather forecast for Moscow this
+    # weekend", whose "Moscow" and date the cross-encoder matched with the title page); the
+    # answerable ones of the public sets 0.06 and above, paraphrases included.
+    max_subject_similarity: float = 0.05
 
     def floor(self, multilingual: bool, words_matched: float = 1.0, anchored: bool = False) -> float:
         """The cosine under which the closest passages are too far from the question.
@@ -76,19 +88,27 @@ class AbstainRule:
         *,
         asking: str | None = None,
         shown: list[Scored] | None = None,
+        mentioned: bool = False,
+        multilingual: bool = False,
     ) -> list[str]:
         """Why the report does not address ``question`` (none: it does); ``floor`` from :meth:`floor`.
 
         ``scored`` is the first stage's order. The number rule reads ``asking``, the part of the
         message that asks (the "60 rooms" of a hotel manager's story are not what is asked), and
         looks for its numbers in the first passages of ``scored`` and of ``shown``, the order
-        served: the re-ranker may bring up the passage that has the year.
+        served: the re-ranker may bring up the passage that has the year. ``mentioned``: the
+        closest passages use the question's own rarer words and it names nothing the report
+        lacks; the cosine floor then does not apply ("Was there anything on bitcoin?" is far in
+        cosine from the long passage that mentions bitcoins in passing, yet that passage answers it).
         """
         if not scored:
             return ["no passage matched"]
         reasons = []
-        best = max(s.dense for s in scored[: self.passages_checked])
-        if best < floor:
+        judged = scored
+        if not multilingual:
+            judged = [s for s in scored if len(chunks[s.position].text.split()) >= self.min_words_judged] or scored
+        best = max(s.dense for s in judged[: self.passages_checked])
+        if best < floor and not mentioned:
             reasons.append(f"best match {best:.3f} < {floor:.2f}")
         top = scored[: self.passages_checked] + (shown or [])[: self.passages_checked]
         top_text = " ".join(chunks[s.position].text for s in top)
@@ -100,6 +120,13 @@ class AbstainRule:
         if _AFTERWARDS.search(question):
             reasons.append(AFTER_THE_REPORT)
         return reasons
+
+    def off_subject(self, subject_similarity: float, known_share: float) -> str | None:
+        """The reason when a question is about something else altogether (see
+        ``max_subject_similarity``), else None."""
+        if subject_similarity < self.max_subject_similarity and known_share < self.max_known_share:
+            return OFF_SUBJECT
+        return None
 
     def off_topic(self, unknown_names: list[str], known_share: float, best_relevance: float | None) -> str | None:
         """The reason when a question is off the report's topic (see ``max_known_share``), else

@@ -8,6 +8,7 @@ since a report can also answer "how many" with a list no pattern can count.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -32,11 +33,23 @@ _CURRENCY = re.compile(
 
 # How a question asks for each kind of fact. A count names what it counts ("how many hotels").
 _COUNT = re.compile(r"(?i)\bhow many\s+(?:of\s+(?:the|its|their)\s+)?((?:[a-z-]+\s+){0,2}?[a-z-]+s)\b")
+# Plurals without an "s" ("how many people").
+_PEOPLE = re.compile(r"(?i)\bhow many\s+(?:more\s+)?(people|persons|children|men|women|staff|personnel)\b")
+# People are counted under many names: "how many employees" is answered by "100,000 staff", "how
+# many people attended" by "200 participants". A count of one of these answers a question
+# counting another (victims are not among them: a count of workers does not say how many were exploited).
+_PEOPLE_NOUNS = frozenset(
+    tokenize(
+        "people persons staff employees workers participants members personnel individuals "
+        "children kids men women migrants labourers students trainees attendees delegates"
+    )
+)
 _SHARE = re.compile(r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b")
 _AMOUNT = re.compile(
     r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
     r"fine|fined|wage|salary|price|budget|revenue|profit|money|rubles?|roubles?|dollars?|euros?)\b"
     r"|\bwhat\s+(?:fine|penalty|amount|sum|price|fee|budget|salary|wage)\b"
+    r"|\bwhat\s+(?:is|was)\s+the\s+(?:fine|penalty|amount|price|budget|salary|wage|cost)\s+(?:of|for)\b"
     r"|\bhow much (?:money|is the)\b"
 )
 _WHEN = re.compile(r"(?i)\b(?:in\s+)?(?:what|which)\s+year\b|^\s*when\s+(?:was|were|did|is|will)\b")
@@ -56,6 +69,9 @@ def wanted(question: str) -> Wanted | None:
     if _AMOUNT.search(question):
         return Wanted("amount")
     count = _COUNT.search(question)
+    people = _PEOPLE.search(question)
+    if people and (count is None or people.start() < count.start()):
+        return Wanted("number", people.group(1).lower())
     if count:
         return Wanted("number", count.group(1).split()[-1].lower())
     if _SHARE.search(question) or re.search(r"(?i)\bhow much\b", question):
@@ -82,8 +98,19 @@ class FactCheck:
         frequency: Counter[str] = Counter()
         for text in passages:
             frequency.update(set(tokenize(text)))
-        most = self.RARE_SHARE * max(1, len(passages))
+        self._frequency = frequency
+        self._passages = max(1, len(passages))
+        most = self.RARE_SHARE * self._passages
         self._common = frozenset(word for word, count in frequency.items() if count >= most)
+
+    def rare_words(self, text: str) -> set[str]:
+        """The words of ``text`` (stemmed) found in under a tenth of the report's passages, or in none."""
+        return {word for word in tokenize(text) if word not in self._common}
+
+    def specificity(self, text: str) -> dict[str, float]:
+        """Each rarer word of ``text`` with how specific it is: the log of the report's passages
+        over those that use it (a word the report never uses counts as used once)."""
+        return {word: math.log(self._passages / max(1, self._frequency[word])) for word in self.rare_words(text)}
 
     def missing(self, question: str, passages: list[str]) -> Wanted | None:
         """What the question asks for when none of ``passages`` gives it; None when one does, or
@@ -91,7 +118,7 @@ class FactCheck:
         want = wanted(question)
         if want is None:
             return None
-        topic = {word for word in tokenize(question) if word not in self._common}
+        topic = self.rare_words(question)
         asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
         for rank, text in enumerate(passages):
             for sentence in split_sentences(text):
@@ -114,6 +141,8 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
                 continue
             following = tokenize(" ".join(plain[match.end() :].split()[:4]))
             if not counted or counted[0] in following:
+                return True
+            if counted[0] in _PEOPLE_NOUNS and _PEOPLE_NOUNS.intersection(following):
                 return True
         return False
     # Two of the question's rarer words (one, if it has only one): "Act" alone does not make a

@@ -98,6 +98,11 @@ class Assistant:
         self.reranker = reranker
         self.names = NameChecker(self.retriever.lexical.vocabulary)
         self.facts = FactCheck([c.text for c in index.chunks])
+        # What the documents are about, as one direction: a question nearly orthogonal to it is
+        # about something else (AbstainRule.off_subject).
+        subject = index.vectors.astype(np.float64).mean(axis=0) if len(index.vectors) else np.zeros(1)
+        norm = float(np.linalg.norm(subject))
+        self.subject = (subject / norm).astype(np.float32) if norm > 0 else None
         # A room asks the same questions: identical dense queries reuse their vector, and identical
         # candidate lists their re-ranking.
         size = self.settings.query_cache_size
@@ -222,7 +227,7 @@ class Assistant:
             # every section: its cosines are low for short questions, and a section filter made
             # answered ones abstain. The English words found move other passages up.
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
-        abstained, lacking, said = self._scope(text, reading, focus, first_stage, scored)
+        abstained, lacking, said = self._scope(text, reading, focus, first_stage, scored, query_vector)
         notes[0:0] = said
         if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
@@ -246,21 +251,38 @@ class Assistant:
         )
 
     def _scope(
-        self, text: str, reading: Reading, focus: str, first_stage: list[Scored], scored: list[Scored]
+        self,
+        text: str,
+        reading: Reading,
+        focus: str,
+        first_stage: list[Scored],
+        scored: list[Scored],
+        query_vector: np.ndarray | None,
     ) -> tuple[bool, str, list[str]]:
         """Whether the report addresses the question: (abstained, what the passages lack, the
         notes saying so, first). ``first_stage`` is the order the distance rule was calibrated on;
         ``scored`` the order served, with the cross-encoder's verdicts; ``focus`` what the
-        question asks (see focus.py)."""
+        question asks (see focus.py); ``query_vector`` the question's MiniLM vector."""
         chunks = self.index.chunks
         rule = self.abstain_rule
+        outright = reading.english and self._mentioned_outright(focus, first_stage[: rule.passages_checked])
         reasons = rule.reasons(
-            text, first_stage, chunks, reading.floor, asking=focus if reading.english else None, shown=scored
+            text,
+            first_stage,
+            chunks,
+            reading.floor,
+            asking=focus if reading.english else None,
+            shown=scored,
+            mentioned=outright,
+            multilingual=reading.dense is not None,
         )
         if reading.english and not reasons:
             verdicts = [s.relevance for s in scored if s.relevance is not None]
             best = max(verdicts) if verdicts else None
-            off_topic = rule.off_topic(self.names.unknown(focus), self._known_share(focus), best)
+            share = self._known_share(focus)
+            off_topic = rule.off_topic(self.names.unknown(focus), share, best)
+            if off_topic is None and query_vector is not None and self.subject is not None:
+                off_topic = rule.off_subject(float(query_vector @ self.subject), share)
             reasons += [off_topic] if off_topic else []
         where = "The documents" if self.names_documents else "The report"
         if reasons:
@@ -356,6 +378,17 @@ class Assistant:
                 f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
             )
         return WordTranslator(list(words), vectors, index.manifest.get("names", []))
+
+    def _mentioned_outright(self, focus: str, closest: list[Scored]) -> bool:
+        """The closest passages use the question's rarer words, weighted by how specific each is,
+        at least half of them, and the question names nothing the report never mentions: it asks
+        about something the report does mention ("bitcoin or crypto?"), not about the snow in a
+        city the report names ("snow", "tomorrow" outweigh "Moscow", "going")."""
+        specific = self.facts.specificity(focus)
+        if not specific or self.names.unknown(focus):
+            return False
+        used = set(tokenize(" ".join(self.index.chunks[s.position].text for s in closest)))
+        return 2 * sum(weight for word, weight in specific.items() if word in used) >= sum(specific.values())
 
     def _known_share(self, text: str) -> float:
         """Share of the words of ``text`` (stemmed, stop words aside) that the report uses."""

@@ -65,6 +65,11 @@ ASKING_WORDS = frozenset(
 )
 
 
+# A pronoun that stands for a thing, mostly the previous topic ("who backed it?", "how much did
+# this cost?"), unlike one that stands for a person ("what did she say about smugglers?").
+_THING = re.compile(r"\b(?:it|its|this|these|those)\b", re.I)
+
+
 def own_topic(question: str) -> list[str]:
     """The follow-up's own content words, beyond those that only ask ("recommend", "mention")."""
     return [w for w in content_words(question) if w.lower() not in ASKING_WORDS]
@@ -75,7 +80,8 @@ def resolve(question: str, previous: Turn | None, names_section: bool, follow_up
 
     A question that names its own section stands alone. A follow-up with a topic of its own
     ("what did she say about smugglers?") carries the previous section only: the previous
-    turn's words, carried whole, outweighed its own (measured: docs/quality.md). ``follow_up``
+    turn's words, carried whole, outweighed its own (measured: docs/quality.md). One that points
+    at a thing ("who backed it?") points at the previous topic, and carries its words. ``follow_up``
     overrides the English test (:func:`is_follow_up`), for a question in another language judged
     in its own words.
     """
@@ -83,7 +89,7 @@ def resolve(question: str, previous: Turn | None, names_section: bool, follow_up
         follow_up = is_follow_up(question)
     if previous is None or names_section or not follow_up:
         return question
-    if own_topic(question):
+    if own_topic(question) and not _THING.search(question):
         return f"{question} ({previous.section})"
     asked = question.lower()
     carried: dict[str, str] = {}  # each word once, whatever its case ("Panel", "panel")

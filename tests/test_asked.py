@@ -39,6 +39,9 @@ def check() -> FactCheck:
         ("In what year was the law adopted?", Wanted("year")),
         ("When was the hotline set up?", Wanted("year")),
         ("On what day did the conference open?", Wanted("date")),
+        ("How many people attended the training?", Wanted("number", "people")),
+        ("What is the budget of the hotline?", Wanted("amount")),
+        ("What are the costs of doing nothing?", None),  # costs in words, not a sum
         ("Which companies signed the Code?", None),
         ("Who moderated the panel on norms?", None),
         ("What did the speakers say about recruitment fees?", None),
@@ -58,6 +61,11 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         # a count of something else, or only years, is not the count asked for
         ("How many hotels does the chain run?", [REPORT[8], REPORT[2]], "number"),
         ("How many victims were identified in 2016?", [REPORT[4]], "number"),
+        # people are counted under many names, but victims are not workers
+        ("How many employees did the chain train?", ["The chain trained 12,000 staff on trafficking in 2016."], None),
+        ("How many people attended?", ["Some 250 participants from 40 countries attended in 2017."], None),
+        ("How many workers were exploited?", [REPORT[7]], "number"),
+        ("How many people attended?", [REPORT[1]], "number"),  # 300 companies are not people
         # an amount in the best passage answers even a reworded question...
         ("How much did the gangs on those routes make?", [REPORT[5]], None),
         # ...but lower down only beside the question's own rarer words

@@ -362,6 +362,8 @@ def test_a_follow_up_is_found_in_its_own_words_too(
         ("and the hotel chains?", False),
         ("and what did they recommend?", True),  # nothing of its own but asking: the previous words too
         ("who said that?", True),
+        ("who backed it?", True),  # "it" is the previous topic: its words are needed
+        ("how much did this cost?", True),
     ],
 )
 def test_a_follow_up_with_a_topic_of_its_own_carries_only_the_section(follow_up: str, carries_words: bool) -> None:

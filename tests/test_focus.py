@@ -58,7 +58,8 @@ from assistant.focus import question_focus
             "Our cooperative buys cocoa from smallholders in two districts, and buyers keep asking about "
             "audits. A colleague mentioned a certification scheme that some chocolate makers joined. "
             "What do you know about it?",
-            "A colleague mentioned a certification scheme that some chocolate makers joined. What do you know about it?",
+            "A colleague mentioned a certification scheme that some chocolate makers joined. "
+            "What do you know about it?",
         ),
         # left alone: plain questions, a short one with a stop inside, a message that is all frame
         ("Who moderated the third panel?", "Who moderated the third panel?"),

@@ -1,0 +1,95 @@
+"""Whether the report addresses a question: far-off questions get "does not appear to address
+this" even when they name a place the report names, and a question about something the report
+mentions only in passing is answered, not turned away for its low cosine."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_chunk
+
+from assistant.abstain import OFF_SUBJECT, AbstainRule
+from assistant.engine import NOT_ADDRESSED, Assistant
+from assistant.retrieval import Scored
+
+TITLE_LINE = make_chunk(1, "Moscow, 20-21 July 2017", section_label="Front matter")
+PARAGRAPHS = [
+    make_chunk(2, "Speakers discussed the recruitment fees that migrant workers pay to agencies abroad."),
+    make_chunk(3, "Hotel staff were trained to recognise signs of child exploitation among guests."),
+    make_chunk(4, "Banks can use their anti-money laundering checks to detect payments linked to exploitation."),
+]
+CHUNKS = [TITLE_LINE, *PARAGRAPHS]
+
+
+def _scored(*cosines: float) -> list[Scored]:
+    return [Scored(position, 1.0 - position / 10, cosine, 0.0) for position, cosine in enumerate(cosines)]
+
+
+def test_a_title_line_does_not_lift_a_far_question_over_the_floor() -> None:
+    """A three-word title line is close to any question naming its city; the floor is judged on
+    passages with something to say."""
+    rule = AbstainRule()
+    near_the_title_only = _scored(0.62, 0.22, 0.20, 0.18)
+    assert rule.reasons("When does the metro close in Moscow?", near_the_title_only, CHUNKS, rule.min_dense)
+    near_a_paragraph = _scored(0.62, 0.45, 0.20, 0.18)
+    assert not rule.reasons("Which fees do migrant workers pay?", near_a_paragraph, CHUNKS, rule.min_dense)
+
+
+def test_the_multilingual_floor_still_counts_short_lines() -> None:
+    """The multilingual model's floor was set on its own scores, title lines included."""
+    rule = AbstainRule()
+    scored = _scored(0.40, 0.10, 0.10, 0.10)
+    assert not rule.reasons("Где проходила встреча в Москве?", scored, CHUNKS, 0.15, multilingual=True)
+
+
+def test_a_question_the_closest_passages_mention_outright_is_not_turned_away() -> None:
+    rule = AbstainRule()
+    far_in_cosine = _scored(0.10, 0.25, 0.24, 0.20)
+    question = "Was anything said about agencies?"
+    assert rule.reasons(question, far_in_cosine, CHUNKS, rule.min_dense)
+    assert not rule.reasons(question, far_in_cosine, CHUNKS, rule.min_dense, mentioned=True)
+
+
+@pytest.mark.parametrize(
+    ("similarity", "known_share", "off_subject"),
+    [
+        (-0.03, 0.25, True),  # about something else, in words the report does not use
+        (-0.03, 0.75, False),  # in the report's words: a reworded question, not a far one
+        (0.20, 0.25, False),  # near what the report is about, in other words: a paraphrase
+    ],
+)
+def test_off_subject_needs_both_signals(similarity: float, known_share: float, off_subject: bool) -> None:
+    assert (AbstainRule().off_subject(similarity, known_share) == OFF_SUBJECT) is off_subject
+
+
+# --- with the real models -------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where can I buy a SIM card at Moscow airport?",  # the title page names Moscow
+        "What's the best time of year to visit St Petersburg?",
+        "Is it going to snow in Moscow tomorrow?",
+        "Was anything said about football?",
+    ],
+)
+def test_far_questions_naming_the_reports_places_are_not_answered(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.abstained
+    assert answer.notes[0] == NOT_ADDRESSED
+    assert answer.hits  # the closest passages stay visible under the note
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Was the internet mentioned at all?", "internet"),
+        ("Did anyone mention the internet?", "internet"),
+    ],
+)
+def test_a_passing_mention_is_an_answer(real_assistant: Assistant, question: str, word: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained
+    assert word in answer.hits[0].chunk.text.lower()
