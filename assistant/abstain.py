@@ -30,8 +30,10 @@ class AbstainRule:
     Judged on the first stage's order, on which it was calibrated: the re-ranker may promote short
     passages whose cosine is low although the question matched others well.
 
-    - the top passages are far from the question: their best cosine is under ``min_dense`` (every
-      answerable public question scores at least 0.40; unrelated questions score under 0.25), or
+    - the top passages (of ``min_words_judged`` words or more) are far from the question: their
+      best cosine is under ``min_dense`` (every answerable question of the first public set scores
+      at least 0.40, unrelated ones under 0.25; questions asking whether something came up in
+      passing score 0.28-0.30, hence ``mentioned`` in :meth:`reasons`), or
       ``min_multilingual`` for the multilingual model. No cosine of that model separates answerable
       questions in other languages from unanswerable ones (on our 50 and 16: 0.16-0.56 and
       0.19-0.41), so its floor only catches questions far from every passage: at 0.20 it wrongly

@@ -96,8 +96,9 @@ class FactCheck:
 
     def __init__(self, passages: list[str]) -> None:
         frequency: Counter[str] = Counter()
-        for text in passages:
-            frequency.update(set(tokenize(text)))
+        self.words = [frozenset(tokenize(text)) for text in passages]  # each passage's, stemmed: asked per question
+        for words in self.words:
+            frequency.update(words)
         self._frequency = frequency
         self._passages = max(1, len(passages))
         most = self.RARE_SHARE * self._passages

@@ -387,7 +387,7 @@ class Assistant:
         specific = self.facts.specificity(focus)
         if not specific or self.names.unknown(focus):
             return False
-        used = set(tokenize(" ".join(self.index.chunks[s.position].text for s in closest)))
+        used = frozenset().union(*(self.facts.words[s.position] for s in closest))
         return 2 * sum(weight for word, weight in specific.items() if word in used) >= sum(specific.values())
 
     def _known_share(self, text: str) -> float:
