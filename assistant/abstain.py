@@ -10,13 +10,18 @@ from .records import Chunk
 from .retrieval import Scored
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, amounts
-# A question about what happened after the report was written: no report can answer it.
+# A question about what happened after the report was written, or about this very moment ("right
+# now", "this weekend"): no report can answer it. ("Today" and "currently" are left out: "What are
+# the risks today?" asks what the report says.)
 _AFTERWARDS = re.compile(
     r"(?i)\b(?:after|since|following) (?:the|this|that) (?:conference|report|event|meeting|panels?)\b"
     r"|\b(?:eventually|subsequently|in the years? (?:after|since))\b"
+    r"|\b(?:right now|tonight|tomorrow|yesterday|this (?:weekend|evening)|next (?:week|weekend))\b"
 )
 AFTER_THE_REPORT = "asks what happened after the report"
-AFTERWARDS_NOTE = "A report can only tell what was known when it was written, not what happened after it."
+AFTERWARDS_NOTE = (
+    "A report can only tell what was known when it was written, not what happened after it or what is happening now."
+)
 OFF_TOPIC = "names what the report never mentions, in words it mostly does not use"
 OFF_SUBJECT = "is far from everything the report is about, in words it mostly does not use"
 # What the answer says about a reason, beyond "does not appear to address this".
@@ -40,7 +45,8 @@ class AbstainRule:
       abstained on 5 answerable short questions and caught 1 unanswerable one;
     - the question names a number (a year, a count) that none of the top passages contains: the
       report has nothing on that date or figure;
-    - the question asks what happened after the report ("after the conference", "eventually").
+    - the asking part of the question asks what happened after the report ("after the
+      conference", "eventually") or about this very moment ("right now", "this weekend").
     """
 
     min_dense: float = 0.30
@@ -119,7 +125,7 @@ class AbstainRule:
         for number in sorted(set(_NUMBER.findall(asking)) - panel_numbers):
             if not re.search(rf"(?<![\d]){re.escape(number)}(?![\d])", top_text):
                 reasons.append(f"{number} is in no top passage")
-        if _AFTERWARDS.search(question):
+        if _AFTERWARDS.search(asking):
             reasons.append(AFTER_THE_REPORT)
         return reasons
 

@@ -26,6 +26,11 @@ _NUMBER_WORDS = (
     "|majority|minority|most|several|few|many|numerous|percent"
 )
 _QUANTITY = re.compile(rf"(?i)\b\d[\d,.]*\b|%|\b(?:{_NUMBER_WORDS})\b")
+# Quantities that give no number: "hundreds of miners" does not say how many miners.
+_VAGUE = frozenset(
+    {"hundreds", "thousands", "millions", "billions", "trillions", "dozens"}
+    | {"majority", "minority", "most", "several", "few", "many", "numerous"}
+)
 _CURRENCY = re.compile(
     r"(?i)[$€£₽¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|bn|m)?\s*"
     r"(?:usd|eur|gbp|rub|dollars?|euros?|pounds?|roubles?|rubles?)\b|\b(?:usd|eur|gbp)\s?\d"
@@ -34,14 +39,14 @@ _CURRENCY = re.compile(
 # How a question asks for each kind of fact. A count names what it counts ("how many hotels").
 _COUNT = re.compile(r"(?i)\bhow many\s+(?:of\s+(?:the|its|their)\s+)?((?:[a-z-]+\s+){0,2}?[a-z-]+s)\b")
 # Plurals without an "s" ("how many people").
-_PEOPLE = re.compile(r"(?i)\bhow many\s+(?:more\s+)?(people|persons|children|men|women|staff|personnel)\b")
+_PEOPLE = re.compile(r"(?i)\bhow many\s+(?:more\s+)?(people|persons|folks|children|men|women|staff|personnel)\b")
 # People are counted under many names: "how many employees" is answered by "100,000 staff", "how
 # many people attended" by "200 participants". A count of one of these answers a question
 # counting another (victims are not among them: a count of workers does not say how many were exploited).
 _PEOPLE_NOUNS = frozenset(
     tokenize(
-        "people persons staff employees workers participants members personnel individuals "
-        "children kids men women migrants labourers students trainees attendees delegates"
+        "people persons folks staff employees workers participants members personnel individuals "
+        "children kids men women migrants labourers students trainees attendees delegates guests"
     )
 )
 _SHARE = re.compile(r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b")
@@ -50,6 +55,7 @@ _AMOUNT = re.compile(
     r"fine|fined|wage|salary|price|budget|revenue|profit|money|rubles?|roubles?|dollars?|euros?)\b"
     r"|\bwhat\s+(?:fine|penalty|amount|sum|price|fee|budget|salary|wage)\b"
     r"|\bwhat\s+(?:is|was)\s+the\s+(?:fine|penalty|amount|price|budget|salary|wage|cost)\s+(?:of|for)\b"
+    r"|\bhow\s+(?:big|large|high|much)\s+(?:is|was|are|were)\s+the\s+(?:fine|penalty|budget|cost|price|fee|salary|wage)s?\b"
     r"|\bhow much (?:money|is the)\b"
 )
 _WHEN = re.compile(r"(?i)\b(?:in\s+)?(?:what|which)\s+year\b|^\s*when\s+(?:was|were|did|is|will)\b")
@@ -138,7 +144,7 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
         plain = _DAY_MONTH.sub(" ", _YEAR.sub(" ", sentence))
         counted = tokenize(want.counted)
         for match in _QUANTITY.finditer(plain):
-            if match.group().lower() in asked:
+            if match.group().lower() in asked or match.group().lower() in _VAGUE:
                 continue
             following = tokenize(" ".join(plain[match.end() :].split()[:4]))
             if not counted or counted[0] in following:

@@ -135,6 +135,14 @@ def test_a_year_the_report_never_mentions_is_not_answered(fake_assistant: Assist
         ("Did the Russian parliament eventually adopt the model draft law?", True),
         ("What did the ministry do after the conference about recruitment fees?", True),
         ("Which laws were subsequently passed on supply chains?", True),
+        ("What is the exchange rate of the rouble right now?", True),  # about this very moment
+        ("Is the museum open tomorrow?", True),
+        ("What are the biggest trafficking risks today?", False),  # what the report says of its day
+        (  # "next week" in the story, not in what is asked
+            "Our hotel opens next year and I brief the owners next week about child protection, since guests "
+            "raised it with our staff. The owners want facts. What did the report say about training hotel staff?",
+            False,
+        ),
         ("What did the Russian legislative branch say about the model draft law?", False),
         ("What happened during the conference on recruitment fees?", False),
     ],
