@@ -42,6 +42,7 @@ def check() -> FactCheck:
         ("How many people attended the training?", Wanted("number", "people")),
         ("What is the budget of the hotline?", Wanted("amount")),
         ("What are the costs of doing nothing?", None),  # costs in words, not a sum
+        ("How big is the fine for not publishing a statement?", Wanted("amount")),
         ("Which companies signed the Code?", None),
         ("Who moderated the panel on norms?", None),
         ("What did the speakers say about recruitment fees?", None),
@@ -66,6 +67,8 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         ("How many people attended?", ["Some 250 participants from 40 countries attended in 2017."], None),
         ("How many workers were exploited?", [REPORT[7]], "number"),
         ("How many people attended?", [REPORT[1]], "number"),  # 300 companies are not people
+        # "hundreds of" is no count
+        ("Exactly how many miners were surveyed?", ["In 2016 they surveyed hundreds of miners by SMS."], "number"),
         # an amount in the best passage answers even a reworded question...
         ("How much did the gangs on those routes make?", [REPORT[5]], None),
         # ...but lower down only beside the question's own rarer words
