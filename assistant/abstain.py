@@ -35,7 +35,7 @@ class AbstainRule:
     Judged on the first stage's order, on which it was calibrated: the re-ranker may promote short
     passages whose cosine is low although the question matched others well.
 
-    - the top passages (of ``min_words_judged`` words or more) are far from the question: their
+    - the top passages (short lines aside, see ``min_words_judged``) are far from the question: their
       best cosine is under ``min_dense`` (every answerable question of the first public set scores
       at least 0.40, unrelated ones under 0.25; questions asking whether something came up in
       passing score 0.28-0.30, hence ``mentioned`` in :meth:`reasons`), or
@@ -55,9 +55,9 @@ class AbstainRule:
     # letters typed at random): the floor that held before words were matched.
     min_multilingual_unmatched: float = 0.20
     passages_checked: int = 3
-    # MiniLM's cosine floor is judged on passages of at least this many words: a title-page line
-    # ("Moscow, 20-21 July 2017") is close to any question that names its one place or date.
-    # (Not the multilingual model's floor, set on its own scores with such lines included.)
+    # A line shorter than this (the title page's "Moscow, 20-21 July 2017") is close to any question
+    # that shares its one name; the engine leaves it out of the cosine judgment when that name is
+    # all it shares (``unjudged`` in :meth:`reasons`).
     min_words_judged: int = 8
     # Off topic: the question names something the report never mentions, fewer than this share of
     # its words are the report's, and the cross-encoder judges even its best passage irrelevant
@@ -72,6 +72,7 @@ class AbstainRule:
     # weekend", whose "Moscow" and date the cross-encoder matched with the title page); the
     # answerable ones of the public sets 0.06 and above, paraphrases included.
     max_subject_similarity: float = 0.05
+    min_words_subject: int = 3
 
     def floor(self, multilingual: bool, words_matched: float = 1.0, anchored: bool = False) -> float:
         """The cosine under which the closest passages are too far from the question.
@@ -97,7 +98,7 @@ class AbstainRule:
         asking: str | None = None,
         shown: list[Scored] | None = None,
         mentioned: bool = False,
-        multilingual: bool = False,
+        unjudged: frozenset[int] = frozenset(),
     ) -> list[str]:
         """Why the report does not address ``question`` (none: it does); ``floor`` from :meth:`floor`.
 
@@ -108,13 +109,12 @@ class AbstainRule:
         closest passages use the question's own rarer words and it names nothing the report
         lacks; the cosine floor then does not apply ("Was there anything on bitcoin?" is far in
         cosine from the long passage that mentions bitcoins in passing, yet that passage answers it).
+        ``unjudged``: positions left out of the cosine judgment (see ``min_words_judged``).
         """
         if not scored:
             return ["no passage matched"]
         reasons = []
-        judged = scored
-        if not multilingual:
-            judged = [s for s in scored if len(chunks[s.position].text.split()) >= self.min_words_judged] or scored
+        judged = [s for s in scored if s.position not in unjudged] or scored
         best = max(s.dense for s in judged[: self.passages_checked])
         if best < floor and not mentioned:
             reasons.append(f"best match {best:.3f} < {floor:.2f}")
@@ -129,9 +129,12 @@ class AbstainRule:
             reasons.append(AFTER_THE_REPORT)
         return reasons
 
-    def off_subject(self, subject_similarity: float, known_share: float) -> str | None:
-        """The reason when a question is about something else altogether (see
-        ``max_subject_similarity``), else None."""
+    def off_subject(self, subject_similarity: float, known_share: float, words: int) -> str | None:
+        """The reason when a question of ``words`` content words is about something else
+        altogether (see ``max_subject_similarity``), else None. One or two words say too little:
+        "What were the dates?" has one, which the report does not use, and the title page answers it."""
+        if words < self.min_words_subject:
+            return None
         if subject_similarity < self.max_subject_similarity and known_share < self.max_known_share:
             return OFF_SUBJECT
         return None

@@ -49,17 +49,25 @@ _PEOPLE_NOUNS = frozenset(
         "children kids men women migrants labourers students trainees attendees delegates guests"
     )
 )
+# Countries too: "how many states had ratified" is answered by "17 countries", "how many countries
+# came" by "40 OSCE participating States".
+_COUNTRY_NOUNS = frozenset(tokenize("countries states nations"))
+_SAME_COUNT = (_PEOPLE_NOUNS, _COUNTRY_NOUNS)
 _SHARE = re.compile(r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b")
 _AMOUNT = re.compile(
     r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
     r"fine|fined|wage|salary|price|budget|revenue|profit|money|rubles?|roubles?|dollars?|euros?)\b"
     r"|\bwhat\s+(?:fine|penalty|amount|sum|price|fee|budget|salary|wage)\b"
-    r"|\bwhat\s+(?:is|was)\s+the\s+(?:fine|penalty|amount|price|budget|salary|wage|cost)\s+(?:of|for)\b"
+    r"|\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:fine|penalty|amount|price|budget|salary|wage|cost)"
+    r"(?=\s+(?:of|for|under|in|if|on|to|that|paid)\b|\s*[?,.]|\s*$)"
     r"|\bhow\s+(?:big|large|high|much)\s+(?:is|was|are|were)\s+the\s+(?:fine|penalty|budget|cost|price|fee|salary|wage)s?\b"
     r"|\bhow much (?:money|is the)\b"
 )
 _WHEN = re.compile(r"(?i)\b(?:in\s+)?(?:what|which)\s+year\b|^\s*when\s+(?:was|were|did|is|will)\b")
-_WHAT_DATE = re.compile(r"(?i)\b(?:what|which)\s+(?:date|day)\b|\bon what day\b")
+_WHAT_DATE = re.compile(r"(?i)\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bon what day\b")
+# "What figure did they give for the number of people in forced labour?": a count of people.
+_FIGURE = re.compile(r"(?i)\b(?:what|which)\s+(?:figure|number|statistic)s?\b")
+_NUMBER_OF = re.compile(r"(?i)\bnumber of\s+(?:the\s+)?([a-z-]+)")
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,9 @@ def wanted(question: str) -> Wanted | None:
         return Wanted("number", people.group(1).lower())
     if count:
         return Wanted("number", count.group(1).split()[-1].lower())
+    if _FIGURE.search(question):
+        counted = _NUMBER_OF.search(question)
+        return Wanted("number", counted.group(1).lower() if counted else "")
     if _SHARE.search(question) or re.search(r"(?i)\bhow much\b", question):
         return Wanted("number")
     if _WHEN.search(question):
@@ -149,7 +160,7 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
             following = tokenize(" ".join(plain[match.end() :].split()[:4]))
             if not counted or counted[0] in following:
                 return True
-            if counted[0] in _PEOPLE_NOUNS and _PEOPLE_NOUNS.intersection(following):
+            if any(counted[0] in nouns and nouns.intersection(following) for nouns in _SAME_COUNT):
                 return True
         return False
     # Two of the question's rarer words (one, if it has only one): "Act" alone does not make a

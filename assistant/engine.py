@@ -274,7 +274,7 @@ class Assistant:
             asking=focus if reading.english else None,
             shown=scored,
             mentioned=outright,
-            multilingual=reading.dense is not None,
+            unjudged=self._close_by_a_name_only(focus, first_stage) if reading.english else frozenset(),
         )
         if reading.english and not reasons:
             verdicts = [s.relevance for s in scored if s.relevance is not None]
@@ -282,7 +282,7 @@ class Assistant:
             share = self._known_share(focus)
             off_topic = rule.off_topic(self.names.unknown(focus), share, best)
             if off_topic is None and query_vector is not None and self.subject is not None:
-                off_topic = rule.off_subject(float(query_vector @ self.subject), share)
+                off_topic = rule.off_subject(float(query_vector @ self.subject), share, len(tokenize(focus)))
             reasons += [off_topic] if off_topic else []
         where = "The documents" if self.names_documents else "The report"
         if reasons:
@@ -389,6 +389,22 @@ class Assistant:
             return False
         used = frozenset().union(*(self.facts.words[s.position] for s in closest))
         return 2 * sum(weight for word, weight in specific.items() if word in used) >= sum(specific.values())
+
+    def _close_by_a_name_only(self, focus: str, scored: list[Scored]) -> frozenset[int]:
+        """Short lines (``AbstainRule.min_words_judged``) that share a word with the question but
+        under half of its specificity: "Moscow, 20-21 July 2017" for "Where can I buy a SIM card
+        at Moscow airport?". One that shares nothing stays: its closeness is its meaning ("What
+        were the dates?" is answered by that line)."""
+        specific = self.facts.specificity(focus)
+        total = sum(specific.values())
+        close = set()
+        for s in scored:
+            if len(self.index.chunks[s.position].text.split()) >= self.abstain_rule.min_words_judged:
+                continue
+            shared = sum(weight for word, weight in specific.items() if word in self.facts.words[s.position])
+            if shared > 0 and 2 * shared < total:
+                close.add(s.position)
+        return frozenset(close)
 
     def _known_share(self, text: str) -> float:
         """Share of the words of ``text`` (stemmed, stop words aside) that the report uses."""

@@ -43,6 +43,10 @@ def check() -> FactCheck:
         ("What is the budget of the hotline?", Wanted("amount")),
         ("What are the costs of doing nothing?", None),  # costs in words, not a sum
         ("How big is the fine for not publishing a statement?", Wanted("amount")),
+        ("What's the fine under the new law?", Wanted("amount")),
+        ("What is the cost side of the business?", None),  # a side, not a sum
+        ("What exact date did the court rule?", Wanted("date")),
+        ("What figure was given for the number of workers in debt?", Wanted("number", "workers")),
         ("Which companies signed the Code?", None),
         ("Who moderated the panel on norms?", None),
         ("What did the speakers say about recruitment fees?", None),
@@ -67,6 +71,7 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         ("How many people attended?", ["Some 250 participants from 40 countries attended in 2017."], None),
         ("How many workers were exploited?", [REPORT[7]], "number"),
         ("How many people attended?", [REPORT[1]], "number"),  # 300 companies are not people
+        ("How many states have ratified it?", ["The protocol was ratified by 17 countries by 2017."], None),
         # "hundreds of" is no count
         ("Exactly how many miners were surveyed?", ["In 2016 they surveyed hundreds of miners by SMS."], "number"),
         # an amount in the best passage answers even a reworded question...
