@@ -9,9 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import multilingual, onnxrt, rerank
-from .abstain import EXPLANATIONS, AbstainRule
-from .asked import FactCheck, mentioned
-from .asked import note as lacking_note
+from .abstain import AbstainRule
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english
 from .embedding import Embedder, encode_query
@@ -21,10 +19,10 @@ from .focus import question_focus
 from .followup import Turn, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
-from .names import NameChecker
 from .questions import clean_question, mostly_latin
 from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever, Scored, zscore
+from .scope import Asked, Scope
 from .store import REBUILD_HINT, Index
 from .structure import QueryIntent
 
@@ -51,8 +49,6 @@ def _shortened(words: str, most: int = 40) -> str:
     return " ".join(parts[:most]) + (" …" if len(parts) > most else "")
 
 
-NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
-NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
 
 
 @dataclass(frozen=True)
@@ -96,13 +92,10 @@ class Assistant:
         )
         self.translator = self._word_translator(index) if self.multilingual is not None else None
         self.reranker = reranker
-        self.names = NameChecker(self.retriever.lexical.vocabulary)
-        self.facts = FactCheck([c.text for c in index.chunks])
-        # What the documents are about, as one direction: a question nearly orthogonal to it is
-        # about something else (AbstainRule.off_subject).
-        subject = index.vectors.astype(np.float64).mean(axis=0) if len(index.vectors) else np.zeros(1)
-        norm = float(np.linalg.norm(subject))
-        self.subject = (subject / norm).astype(np.float32) if norm > 0 else None
+        self.scope = Scope(
+            index.chunks, index.vectors, self.retriever.lexical.vocabulary, self.abstain_rule, self.names_documents
+        )
+        self.names, self.facts = self.scope.names, self.scope.facts
         # A room asks the same questions: identical dense queries reuse their vector, and identical
         # candidate lists their re-ranking.
         size = self.settings.query_cache_size
@@ -227,8 +220,10 @@ class Assistant:
             # every section: its cosines are low for short questions, and a section filter made
             # answered ones abstain. The English words found move other passages up.
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
-        abstained, lacking, said = self._scope(text, reading, focus, first_stage, scored, query_vector)
-        notes[0:0] = said
+        verdict = self.scope.judge(
+            Asked(text, focus, reading.english, reading.floor, query_vector), first_stage, scored
+        )
+        notes[0:0] = verdict.notes
         if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
             if missing:
@@ -243,57 +238,12 @@ class Assistant:
         return Answer(
             question=asked,
             hits=hits,
-            abstained=abstained,
+            abstained=verdict.abstained,
             notes=notes,
             search_query=searched,
             matched_words=reading.words,
-            lacking=lacking,
+            lacking=verdict.lacking,
         )
-
-    def _scope(
-        self,
-        text: str,
-        reading: Reading,
-        focus: str,
-        first_stage: list[Scored],
-        scored: list[Scored],
-        query_vector: np.ndarray | None,
-    ) -> tuple[bool, str, list[str]]:
-        """Whether the report addresses the question: (abstained, what the passages lack, the
-        notes saying so, first). ``first_stage`` is the order the distance rule was calibrated on;
-        ``scored`` the order served, with the cross-encoder's verdicts; ``focus`` what the
-        question asks (see focus.py); ``query_vector`` the question's MiniLM vector."""
-        chunks = self.index.chunks
-        rule = self.abstain_rule
-        outright = reading.english and self._mentioned_outright(focus, first_stage[: rule.passages_checked])
-        reasons = rule.reasons(
-            text,
-            first_stage,
-            chunks,
-            reading.floor,
-            asking=focus if reading.english else None,
-            shown=scored,
-            mentioned=outright,
-            unjudged=self._close_by_a_name_only(focus, first_stage) if reading.english else frozenset(),
-        )
-        if reading.english and not reasons:
-            verdicts = [s.relevance for s in scored if s.relevance is not None]
-            best = max(verdicts) if verdicts else None
-            share = self._known_share(focus)
-            off_topic = rule.off_topic(self.names.unknown(focus), share, best)
-            if off_topic is None and query_vector is not None and self.subject is not None:
-                off_topic = rule.off_subject(float(query_vector @ self.subject), share, len(tokenize(focus)))
-            reasons += [off_topic] if off_topic else []
-        where = "The documents" if self.names_documents else "The report"
-        if reasons:
-            said = [NOT_ADDRESSED_ANY if self.names_documents else NOT_ADDRESSED]
-            return True, "", said + [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS]
-        if reading.english:
-            shown = [chunks[s.position].text for s in scored[:3]]
-            want = self.facts.missing(text, shown)
-            if want is not None:
-                return False, want.kind, [lacking_note(want, mentioned(text, shown), where)]
-        return False, "", []
 
     def _read(self, asked: str, previous: Turn | None) -> Reading:
         """How a question is searched: in English, with the previous turn's context when it is a
@@ -378,38 +328,6 @@ class Assistant:
                 f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
             )
         return WordTranslator(list(words), vectors, index.manifest.get("names", []))
-
-    def _mentioned_outright(self, focus: str, closest: list[Scored]) -> bool:
-        """The closest passages use the question's rarer words, weighted by how specific each is,
-        at least half of them, and the question names nothing the report never mentions: it asks
-        about something the report does mention ("bitcoin or crypto?"), not about the snow in a
-        city the report names ("snow", "tomorrow" outweigh "Moscow", "going")."""
-        specific = self.facts.specificity(focus)
-        if not specific or self.names.unknown(focus):
-            return False
-        used = frozenset().union(*(self.facts.words[s.position] for s in closest))
-        return 2 * sum(weight for word, weight in specific.items() if word in used) >= sum(specific.values())
-
-    def _close_by_a_name_only(self, focus: str, scored: list[Scored]) -> frozenset[int]:
-        """Short lines (``AbstainRule.min_words_judged``) that share a word with the question but
-        under half of its specificity: "Moscow, 20-21 July 2017" for "Where can I buy a SIM card
-        at Moscow airport?". One that shares nothing stays: its closeness is its meaning ("What
-        were the dates?" is answered by that line)."""
-        specific = self.facts.specificity(focus)
-        total = sum(specific.values())
-        close = set()
-        for s in scored:
-            if len(self.index.chunks[s.position].text.split()) >= self.abstain_rule.min_words_judged:
-                continue
-            shared = sum(weight for word, weight in specific.items() if word in self.facts.words[s.position])
-            if shared > 0 and 2 * shared < total:
-                close.add(s.position)
-        return frozenset(close)
-
-    def _known_share(self, text: str) -> float:
-        """Share of the words of ``text`` (stemmed, stop words aside) that the report uses."""
-        words = tokenize(text)
-        return sum(w in self.retriever.lexical.vocabulary for w in words) / len(words) if words else 1.0
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = encode_query(self.embedder, text)

@@ -18,11 +18,12 @@ from assistant import multilingual
 from assistant.abstain import AFTERWARDS_NOTE, AbstainRule
 from assistant.asked import Wanted
 from assistant.config import MODEL_PACKAGE, Settings
-from assistant.engine import NOT_ADDRESSED, Assistant
+from assistant.engine import Assistant
 from assistant.errors import InvalidQuestion, ModelUnavailable
 from assistant.followup import Turn
 from assistant.records import Chunk
 from assistant.retrieval import Scored
+from assistant.scope import NOT_ADDRESSED
 from assistant.sentences import sentence_spans
 
 TESTS_DIR = Path(__file__).resolve().parent

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from assistant.abstain import OFF_TOPIC, AbstainRule
-from assistant.engine import NOT_ADDRESSED, Assistant
+from assistant.engine import Assistant
 from assistant.focus import question_focus
+from assistant.scope import NOT_ADDRESSED
 
 
 @pytest.mark.parametrize(

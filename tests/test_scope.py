@@ -8,8 +8,9 @@ import pytest
 from conftest import make_chunk
 
 from assistant.abstain import OFF_SUBJECT, AbstainRule
-from assistant.engine import NOT_ADDRESSED, Assistant
+from assistant.engine import Assistant
 from assistant.retrieval import Scored
+from assistant.scope import NOT_ADDRESSED
 
 TITLE_LINE = make_chunk(1, "Moscow, 20-21 July 2017", section_label="Front matter")
 PARAGRAPHS = [

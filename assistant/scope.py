@@ -1,0 +1,136 @@
+"""Whether the report addresses a question, and what the answer then says above the passages.
+
+The rules are in abstain.py (when to say "does not appear to address this") and asked.py (a
+figure or date asked for and not given); this module gathers what they read about the report:
+its words and how specific each is, the names it uses, and what it is about as one direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .abstain import EXPLANATIONS, AbstainRule
+from .asked import FactCheck, mentioned
+from .asked import note as lacking_note
+from .lexical import tokenize
+from .names import NameChecker
+from .records import Chunk
+from .retrieval import Scored
+
+NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
+NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the answer abstains, what its passages lack ("number", "year", ... or ""), and the
+    notes saying so, shown first."""
+
+    abstained: bool = False
+    lacking: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question as the scope rules read it."""
+
+    text: str  # as searched in English (with a follow-up's context), or as asked
+    focus: str  # the part that asks (focus.py)
+    english: bool
+    floor: float  # the cosine floor for its model (AbstainRule.floor)
+    vector: np.ndarray | None = None  # its MiniLM vector, when it has one
+
+
+class Scope:
+    """Knows the report's words, names and subject once; judges each question against them."""
+
+    def __init__(
+        self, chunks: list[Chunk], vectors: np.ndarray, vocabulary: set[str], rule: AbstainRule, several: bool
+    ) -> None:
+        """``vectors``: the passages' MiniLM vectors; ``vocabulary``: the report's stemmed words;
+        ``several``: more than one document is indexed (the notes then say "the documents")."""
+        self.chunks = chunks
+        self.rule = rule
+        self.several = several
+        self.vocabulary = vocabulary
+        self.names = NameChecker(vocabulary)
+        self.facts = FactCheck([c.text for c in chunks])
+        # What the documents are about, as one direction: a question nearly orthogonal to it is
+        # about something else (AbstainRule.off_subject).
+        subject = vectors.astype(np.float64).mean(axis=0) if len(vectors) else np.zeros(1)
+        norm = float(np.linalg.norm(subject))
+        self.subject = (subject / norm).astype(np.float32) if norm > 0 else None
+
+    def judge(self, asked: Asked, first_stage: list[Scored], shown: list[Scored]) -> Verdict:
+        """``first_stage`` is the order the distance rule was calibrated on; ``shown`` the order
+        served, with the cross-encoder's verdicts."""
+        rule = self.rule
+        english = asked.english
+        reasons = rule.reasons(
+            asked.text,
+            first_stage,
+            self.chunks,
+            asked.floor,
+            asking=asked.focus if english else None,
+            shown=shown,
+            mentioned=english and self.mentioned_outright(asked.focus, first_stage[: rule.passages_checked]),
+            unjudged=self.close_by_a_name_only(asked.focus, first_stage) if english else frozenset(),
+        )
+        if english and not reasons:
+            reasons += [reason for reason in [self._elsewhere(asked, shown)] if reason]
+        if reasons:
+            said = [NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED]
+            return Verdict(True, "", said + [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS])
+        if english:
+            passages = [self.chunks[s.position].text for s in shown[:3]]
+            want = self.facts.missing(asked.text, passages)
+            if want is not None:
+                where = "The documents" if self.several else "The report"
+                return Verdict(False, want.kind, [lacking_note(want, mentioned(asked.text, passages), where)])
+        return Verdict()
+
+    def _elsewhere(self, asked: Asked, shown: list[Scored]) -> str | None:
+        """The reason when the question is off the report's topic or subject, else None."""
+        verdicts = [s.relevance for s in shown if s.relevance is not None]
+        best = max(verdicts) if verdicts else None
+        share = self.known_share(asked.focus)
+        reason = self.rule.off_topic(self.names.unknown(asked.focus), share, best)
+        if reason is None and asked.vector is not None and self.subject is not None:
+            similarity = float(asked.vector @ self.subject)
+            reason = self.rule.off_subject(similarity, share, len(tokenize(asked.focus)))
+        return reason
+
+    def mentioned_outright(self, focus: str, closest: list[Scored]) -> bool:
+        """The closest passages use the question's rarer words, weighted by how specific each is,
+        at least half of them, and the question names nothing the report never mentions: it asks
+        about something the report does mention ("bitcoin or crypto?"), not about the snow in a
+        city the report names ("snow", "tomorrow" outweigh "Moscow", "going")."""
+        specific = self.facts.specificity(focus)
+        if not specific or self.names.unknown(focus):
+            return False
+        used = frozenset().union(*(self.facts.words[s.position] for s in closest))
+        return 2 * sum(weight for word, weight in specific.items() if word in used) >= sum(specific.values())
+
+    def close_by_a_name_only(self, focus: str, scored: list[Scored]) -> frozenset[int]:
+        """Short lines (``AbstainRule.min_words_judged``) that share a word with the question but
+        under half of its specificity: "Moscow, 20-21 July 2017" for "Where can I buy a SIM card
+        at Moscow airport?". One that shares nothing stays: its closeness is its meaning ("What
+        were the dates?" is answered by that line)."""
+        specific = self.facts.specificity(focus)
+        total = sum(specific.values())
+        close = set()
+        for s in scored:
+            if len(self.chunks[s.position].text.split()) >= self.rule.min_words_judged:
+                continue
+            shared = sum(weight for word, weight in specific.items() if word in self.facts.words[s.position])
+            if shared > 0 and 2 * shared < total:
+                close.add(s.position)
+        return frozenset(close)
+
+    def known_share(self, text: str) -> float:
+        """Share of the words of ``text`` (stemmed, stop words aside) that the report uses."""
+        words = tokenize(text)
+        return sum(w in self.vocabulary for w in words) / len(words) if words else 1.0
