@@ -52,7 +52,9 @@ _PEOPLE_NOUNS = frozenset(
 # Countries too: "how many states had ratified" is answered by "17 countries", "how many countries
 # came" by "40 OSCE participating States".
 _COUNTRY_NOUNS = frozenset(tokenize("countries states nations"))
-_SAME_COUNT = (_PEOPLE_NOUNS, _COUNTRY_NOUNS)
+# And the parts of an event: "how many sessions" is answered by "five panels".
+_SESSION_NOUNS = frozenset(tokenize("sessions panels meetings workshops discussions"))
+_SAME_COUNT = (_PEOPLE_NOUNS, _COUNTRY_NOUNS, _SESSION_NOUNS)
 _SHARE = re.compile(r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b")
 _AMOUNT = re.compile(
     r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"

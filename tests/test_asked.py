@@ -72,6 +72,7 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         ("How many workers were exploited?", [REPORT[7]], "number"),
         ("How many people attended?", [REPORT[1]], "number"),  # 300 companies are not people
         ("How many states have ratified it?", ["The protocol was ratified by 17 countries by 2017."], None),
+        ("How many sessions were there?", ["The programme had five panels over two days."], None),
         # "hundreds of" is no count
         ("Exactly how many miners were surveyed?", ["In 2016 they surveyed hundreds of miners by SMS."], "number"),
         # an amount in the best passage answers even a reworded question...
