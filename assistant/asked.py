@@ -46,7 +46,8 @@ _PEOPLE = re.compile(r"(?i)\bhow many\s+(?:more\s+)?(people|persons|folks|childr
 _PEOPLE_NOUNS = frozenset(
     tokenize(
         "people persons folks staff employees workers participants members personnel individuals "
-        "children kids men women migrants labourers students trainees attendees delegates guests"
+        "children kids men women migrants labourers students trainees attendees delegates guests "
+        "residents citizens"
     )
 )
 # Countries too: "how many states had ratified" is answered by "17 countries", "how many countries
@@ -54,7 +55,10 @@ _PEOPLE_NOUNS = frozenset(
 _COUNTRY_NOUNS = frozenset(tokenize("countries states nations"))
 # And the parts of an event: "how many sessions" is answered by "five panels".
 _SESSION_NOUNS = frozenset(tokenize("sessions panels meetings workshops discussions"))
-_SAME_COUNT = (_PEOPLE_NOUNS, _COUNTRY_NOUNS, _SESSION_NOUNS)
+# People counted by what they use ("how many phone owners" is answered by "320 million mobile phone
+# users"), apart from the people above: a count of users does not say how many workers use it.
+_USER_NOUNS = frozenset(tokenize("users owners subscribers customers consumers passengers"))
+_SAME_COUNT = (_PEOPLE_NOUNS, _COUNTRY_NOUNS, _SESSION_NOUNS, _USER_NOUNS)
 _SHARE = re.compile(r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b")
 _AMOUNT = re.compile(
     r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
@@ -65,6 +69,8 @@ _AMOUNT = re.compile(
     r"|\bhow\s+(?:big|large|high|much)\s+(?:is|was|are|were)\s+the\s+(?:fine|penalty|budget|cost|price|fee|salary|wage)s?\b"
     r"|\bhow much (?:money|is the)\b"
 )
+_BY_WHEN = re.compile(r"(?i)\bby\s+(?:what|which)\s+(?:year|date)\b|\bby when\b")
+_DEADLINE = re.compile(r"(?i)\b(?:by|until|before)\s+(?:(?:the\s+)?end\s+of\s+)?(?:1[89]|20)\d\d\b")
 _WHEN = re.compile(r"(?i)\b(?:in\s+)?(?:what|which)\s+year\b|^\s*when\s+(?:was|were|did|is|will)\b")
 _WHAT_DATE = re.compile(r"(?i)\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bon what day\b")
 # "What figure did they give for the number of people in forced labour?": a count of people.
@@ -78,6 +84,7 @@ class Wanted:
 
     kind: str  # "number", "amount", "year" or "date"
     counted: str = ""
+    deadline: bool = False  # "by what year": answered by "by 2025", whatever words stand around it
 
 
 def wanted(question: str) -> Wanted | None:
@@ -95,6 +102,8 @@ def wanted(question: str) -> Wanted | None:
         return Wanted("number", counted.group(1).lower() if counted else "")
     if _SHARE.search(question) or re.search(r"(?i)\bhow much\b", question):
         return Wanted("number")
+    if _BY_WHEN.search(question):
+        return Wanted("year", deadline=True)
     if _WHEN.search(question):
         return Wanted("year")
     if _WHAT_DATE.search(question):
@@ -170,6 +179,8 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
     shares_topic = topic is None or len(topic & set(tokenize(sentence))) >= min(2, len(topic))
     if want.kind == "amount":
         return shares_topic and bool(_CURRENCY.search(sentence))
+    if want.deadline and _DEADLINE.search(sentence):
+        return True  # a target year answers a reworded question that shares no word with it
     pattern = _YEAR if want.kind == "year" else _DAY_MONTH
     return shares_topic and any(found not in asked for found in pattern.findall(sentence))
 

@@ -46,6 +46,7 @@ def check() -> FactCheck:
         ("What's the fine under the new law?", Wanted("amount")),
         ("What is the cost side of the business?", None),  # a side, not a sum
         ("What exact date did the court rule?", Wanted("date")),
+        ("By what year should it be gone?", Wanted("year", deadline=True)),
         ("What figure was given for the number of workers in debt?", Wanted("number", "workers")),
         ("Which companies signed the Code?", None),
         ("Who moderated the panel on norms?", None),
@@ -73,6 +74,10 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         ("How many people attended?", [REPORT[1]], "number"),  # 300 companies are not people
         ("How many states have ratified it?", ["The protocol was ratified by 17 countries by 2017."], None),
         ("How many sessions were there?", ["The programme had five panels over two days."], None),
+        ("How many phone owners can they reach?", ["They can reach 320 million mobile phone users."], None),
+        ("How many workers use the app?", ["The network reaches 320 million mobile phone users."], "number"),
+        # a target year answers a deadline question in other words
+        ("By what year do they hope to wipe out kids' work?", ["End child labour in all its forms by 2025."], None),
         # "hundreds of" is no count
         ("Exactly how many miners were surveyed?", ["In 2016 they surveyed hundreds of miners by SMS."], "number"),
         # an amount in the best passage answers even a reworded question...
