@@ -58,6 +58,8 @@ class Scope:
         self.vocabulary = vocabulary
         self.names = NameChecker(vocabulary)
         self.facts = FactCheck([c.text for c in chunks])
+        # Lines too short to judge a cosine on (AbstainRule.min_words_judged), known once.
+        self.short_lines = frozenset(i for i, c in enumerate(chunks) if len(c.text.split()) < rule.min_words_judged)
         # What the documents are about, as one direction: a question nearly orthogonal to it is
         # about something else (AbstainRule.off_subject).
         subject = vectors.astype(np.float64).mean(axis=0) if len(vectors) else np.zeros(1)
@@ -69,6 +71,7 @@ class Scope:
         served, with the cross-encoder's verdicts."""
         rule = self.rule
         english = asked.english
+        specific = self.facts.specificity(asked.focus) if english else {}
         reasons = rule.reasons(
             asked.text,
             first_stage,
@@ -76,8 +79,8 @@ class Scope:
             asked.floor,
             asking=asked.focus if english else None,
             shown=shown,
-            mentioned=english and self.mentioned_outright(asked.focus, first_stage[: rule.passages_checked]),
-            unjudged=self.close_by_a_name_only(asked.focus, first_stage) if english else frozenset(),
+            mentioned=english and self.mentioned_outright(asked.focus, specific, first_stage[: rule.passages_checked]),
+            unjudged=self.close_by_a_name_only(specific, first_stage),
         )
         if english and not reasons:
             reasons += [reason for reason in [self._elsewhere(asked, shown)] if reason]
@@ -96,41 +99,43 @@ class Scope:
         """The reason when the question is off the report's topic or subject, else None."""
         verdicts = [s.relevance for s in shown if s.relevance is not None]
         best = max(verdicts) if verdicts else None
-        share = self.known_share(asked.focus)
+        words = tokenize(asked.focus)
+        share = self.known_share(words)
         reason = self.rule.off_topic(self.names.unknown(asked.focus), share, best)
         if reason is None and asked.vector is not None and self.subject is not None:
             similarity = float(asked.vector @ self.subject)
-            reason = self.rule.off_subject(similarity, share, len(tokenize(asked.focus)))
+            reason = self.rule.off_subject(similarity, share, len(words))
         return reason
 
-    def mentioned_outright(self, focus: str, closest: list[Scored]) -> bool:
-        """The closest passages use the question's rarer words, weighted by how specific each is,
-        at least half of them, and the question names nothing the report never mentions: it asks
-        about something the report does mention ("bitcoin or crypto?"), not about the snow in a
-        city the report names ("snow", "tomorrow" outweigh "Moscow", "going")."""
-        specific = self.facts.specificity(focus)
+    def mentioned_outright(self, focus: str, specific: dict[str, float], closest: list[Scored]) -> bool:
+        """The closest passages use the question's rarer words (``specific``: each with how
+        specific it is), at least half of them by weight, and the question names nothing the
+        report never mentions: it asks about something the report does mention ("bitcoin or
+        crypto?"), not about the snow in a city the report names ("snow", "tomorrow" outweigh
+        "Moscow", "going")."""
         if not specific or self.names.unknown(focus):
             return False
         used = frozenset().union(*(self.facts.words[s.position] for s in closest))
-        return 2 * sum(weight for word, weight in specific.items() if word in used) >= sum(specific.values())
+        return _share_used(specific, used) >= 0.5
 
-    def close_by_a_name_only(self, focus: str, scored: list[Scored]) -> frozenset[int]:
-        """Short lines (``AbstainRule.min_words_judged``) that share a word with the question but
-        under half of its specificity: "Moscow, 20-21 July 2017" for "Where can I buy a SIM card
-        at Moscow airport?". One that shares nothing stays: its closeness is its meaning ("What
-        were the dates?" is answered by that line)."""
-        specific = self.facts.specificity(focus)
-        total = sum(specific.values())
-        close = set()
-        for s in scored:
-            if len(self.chunks[s.position].text.split()) >= self.rule.min_words_judged:
-                continue
-            shared = sum(weight for word, weight in specific.items() if word in self.facts.words[s.position])
-            if shared > 0 and 2 * shared < total:
-                close.add(s.position)
-        return frozenset(close)
+    def close_by_a_name_only(self, specific: dict[str, float], scored: list[Scored]) -> frozenset[int]:
+        """Short lines that share a word with the question but under half of its rarer words by
+        weight (``specific``): "Moscow, 20-21 July 2017" for "Where can I buy a SIM card at
+        Moscow airport?". One that shares nothing stays: its closeness is its meaning ("What were
+        the dates?" is answered by that line)."""
+        return frozenset(
+            s.position
+            for s in scored
+            if s.position in self.short_lines and 0 < _share_used(specific, self.facts.words[s.position]) < 0.5
+        )
 
-    def known_share(self, text: str) -> float:
-        """Share of the words of ``text`` (stemmed, stop words aside) that the report uses."""
-        words = tokenize(text)
+    def known_share(self, words: list[str]) -> float:
+        """Share of ``words`` (stemmed, stop words aside) that the report uses."""
         return sum(w in self.vocabulary for w in words) / len(words) if words else 1.0
+
+
+def _share_used(specific: dict[str, float], used: frozenset[str]) -> float:
+    """The weight of the words of ``specific`` that ``used`` has, as a share of them all (all of
+    nothing: 1)."""
+    total = sum(specific.values())
+    return sum(weight for word, weight in specific.items() if word in used) / total if total > 0 else 1.0
