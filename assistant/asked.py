@@ -76,6 +76,15 @@ _WHAT_DATE = re.compile(r"(?i)\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date
 # "What figure did they give for the number of people in forced labour?": a count of people.
 _FIGURE = re.compile(r"(?i)\b(?:what|which)\s+(?:figure|number|statistic)s?\b")
 _NUMBER_OF = re.compile(r"(?i)\bnumber of\s+(?:the\s+)?([a-z-]+)")
+# Words that frame a question, not its topic ("What happened to ...", "Was ... mentioned?", "Did
+# anyone bring up ..."): rare in a report, so they would count as specific, and a question would
+# look far from a passage that names all it is about.
+_FRAMING = frozenset(
+    tokenize(
+        "happen happened mention mentioned talk talked discuss discussed bring brought raise raised "
+        "come came tell told know anything anybody anyone something somebody someone thing things stuff give gave"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -133,8 +142,9 @@ class FactCheck:
         self._common = frozenset(word for word, count in frequency.items() if count >= most)
 
     def rare_words(self, text: str) -> set[str]:
-        """The words of ``text`` (stemmed) found in under a tenth of the report's passages, or in none."""
-        return {word for word in tokenize(text) if word not in self._common}
+        """The words of ``text`` (stemmed) found in under a tenth of the report's passages, or in
+        none; words that frame a question (``_FRAMING``) aside."""
+        return {word for word in tokenize(text) if word not in self._common and word not in _FRAMING}
 
     def specificity(self, text: str) -> dict[str, float]:
         """Each rarer word of ``text`` with how specific it is: the log of the report's passages

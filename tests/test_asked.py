@@ -99,6 +99,13 @@ def test_passages_that_do_not_give_the_fact(
     assert (found.kind if found else None) == lacks
 
 
+def test_words_that_frame_a_question_are_not_its_topic(check: FactCheck) -> None:
+    """"happened" and "mentioned" are rare in a report, yet say nothing of what is asked about."""
+    assert check.rare_words("What happened to the miners?") == {"miner"}
+    assert check.rare_words("Was anything mentioned about hotlines?") == {"hotlin"}
+    assert set(check.specificity("Did anybody bring up the survey?")) == {"survey"}
+
+
 def test_the_note_names_what_the_report_mentions() -> None:
     question = "How many hotels does AccorHotels run in Russia?"
     passages = ["AccorHotels trained 100,000 staff.", "Hotels in Russia were visited."]
