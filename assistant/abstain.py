@@ -18,14 +18,26 @@ _AFTERWARDS = re.compile(
     r"|\b(?:eventually|subsequently|in the years? (?:after|since))\b"
     r"|\b(?:right now|tonight|tomorrow|yesterday|this (?:weekend|evening)|next (?:week|weekend))\b"
 )
+# A question about the occasion the assistant is used at (a workshop's wifi, lunch, certificates,
+# room): participants type them into the same box. None of these words is the report's.
+_THIS_OCCASION = re.compile(
+    r"(?i)\b(?:wi-?fi|password|coffee break|lunch|certificates?|toilets?|restrooms?|cloakroom)\b"
+    r"|\btoday'?s (?:workshop|training|session|seminar|course|class|programme|program|agenda|schedule)\b"
+    r"|\b(?:the|our|this) (?:workshop|training|seminar) (?:room|venue|building|schedule|agenda)\b"
+)
 AFTER_THE_REPORT = "asks what happened after the report"
+ABOUT_THIS_OCCASION = "asks about the event it is asked at"
+OCCASION_NOTE = (
+    "For the event you are at (times, rooms, wifi, certificates), ask its organisers: "
+    "this assistant answers from the report only."
+)
 AFTERWARDS_NOTE = (
     "A report can only tell what was known when it was written, not what happened after it or what is happening now."
 )
 OFF_TOPIC = "names what the report never mentions, in words it mostly does not use"
 OFF_SUBJECT = "is far from everything the report is about, in words it mostly does not use"
 # What the answer says about a reason, beyond "does not appear to address this".
-EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE}
+EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE, ABOUT_THIS_OCCASION: OCCASION_NOTE}
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,8 @@ class AbstainRule:
     - the question names a number (a year, a count) that none of the top passages contains: the
       report has nothing on that date or figure;
     - the asking part of the question asks what happened after the report ("after the
-      conference", "eventually") or about this very moment ("right now", "this weekend").
+      conference", "eventually") or about this very moment ("right now", "this weekend"), or about
+      the event it is asked at (the workshop's wifi, lunch, certificates).
     """
 
     min_dense: float = 0.30
@@ -127,6 +140,8 @@ class AbstainRule:
                 reasons.append(f"{number} is in no top passage")
         if _AFTERWARDS.search(asking):
             reasons.append(AFTER_THE_REPORT)
+        if _THIS_OCCASION.search(asking):
+            reasons.append(ABOUT_THIS_OCCASION)
         return reasons
 
     def off_subject(self, subject_similarity: float, known_share: float, words: int) -> str | None:

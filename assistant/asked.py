@@ -59,7 +59,25 @@ _SESSION_NOUNS = frozenset(tokenize("sessions panels meetings workshops discussi
 # users"), apart from the people above: a count of users does not say how many workers use it.
 _USER_NOUNS = frozenset(tokenize("users owners subscribers customers consumers passengers"))
 _SAME_COUNT = (_PEOPLE_NOUNS, _COUNTRY_NOUNS, _SESSION_NOUNS, _USER_NOUNS)
-_SHARE = re.compile(r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b")
+# A share or a rate is answered by a percentage or a fraction, not by any figure: "What interest
+# rate does the bank pay?" is not answered by "more than 100 companies".
+_SHARE = re.compile(
+    r"(?i)\bwhat\s+(?:percent(?:age)?|proportion|share|fraction)\b|\bhow many per\s?cent\b"
+    r"|\bby\s+(?:what|how much)\s+(?:percent(?:age)?|per\s?cent|proportion)\b"
+    r"|\b(?:what|which)(?:'s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+)?"
+    r"(?:(?!(?:of|for|about|on|in|to|with|behind|reasons?|causes?|these|those)\b)[a-z'’-]+\s+){0,5}?rates?\b"
+)
+_PERCENTAGE = re.compile(
+    r"(?i)\d\s*(?:%|per\s?cent\b|percent\b)|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters)\b"
+    r"|\bone in (?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b\d+ out of (?:every )?\d+\b"
+)
+# Who won a contest is answered by a sentence that says who won it.
+_WINNER = re.compile(
+    r"(?i)\bwho\s+(?:won|wins|will win|has won|had won|is winning|was the winner)\b"
+    r"|\b(?:which|what)\s+(?:[a-z-]+\s+){0,2}?(?:team|country|side|player|nation|club|film|song|company)"
+    r"\s+(?:won|wins|will win)\b"
+)
+_WON = re.compile(r"(?i)\b(?:won|wins|winners?|winning|victory|victorious|champions?|prize)\b")
 _AMOUNT = re.compile(
     r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
     r"fine|fined|wage|salary|price|budget|revenue|profit|money|rubles?|roubles?|dollars?|euros?)\b"
@@ -91,7 +109,7 @@ _FRAMING = frozenset(
 class Wanted:
     """The kind of fact asked for, and for a count, the word for what is counted ("hotels")."""
 
-    kind: str  # "number", "amount", "year" or "date"
+    kind: str  # "number", "amount", "percentage", "winner", "year" or "date"
     counted: str = ""
     deadline: bool = False  # "by what year": answered by "by 2025", whatever words stand around it
 
@@ -109,8 +127,12 @@ def wanted(question: str) -> Wanted | None:
     if _FIGURE.search(question):
         counted = _NUMBER_OF.search(question)
         return Wanted("number", counted.group(1).lower() if counted else "")
-    if _SHARE.search(question) or re.search(r"(?i)\bhow much\b", question):
+    if _SHARE.search(question):
+        return Wanted("percentage")
+    if re.search(r"(?i)\bhow much\b", question):
         return Wanted("number")
+    if _WINNER.search(question):
+        return Wanted("winner")
     if _BY_WHEN.search(question):
         return Wanted("year", deadline=True)
     if _WHEN.search(question):
@@ -161,10 +183,10 @@ class FactCheck:
         asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
         for rank, text in enumerate(passages):
             for sentence in split_sentences(text):
-                # An amount in the best passage needs no shared word: a reworded question ("the
+                # An amount or a percentage in the best passage needs no shared word: a reworded question ("the
                 # gangs who sneak people across borders") shares none with the sentence that
                 # answers it, and few passages have an amount at all.
-                anywhere = rank == 0 and want.kind == "amount"
+                anywhere = rank == 0 and want.kind in ("amount", "percentage")
                 if _gives(want, sentence, None if anywhere else topic, asked):
                     return None
         return want
@@ -189,6 +211,10 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
     shares_topic = topic is None or len(topic & set(tokenize(sentence))) >= min(2, len(topic))
     if want.kind == "amount":
         return shares_topic and bool(_CURRENCY.search(sentence))
+    if want.kind == "percentage":
+        return shares_topic and bool(_PERCENTAGE.search(sentence))
+    if want.kind == "winner":
+        return shares_topic and bool(_WON.search(sentence))
     if want.deadline and _DEADLINE.search(sentence):
         return True  # a target year answers a reworded question that shares no word with it
     pattern = _YEAR if want.kind == "year" else _DAY_MONTH

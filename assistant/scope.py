@@ -92,8 +92,20 @@ class Scope:
             want = self.facts.missing(asked.text, passages)
             if want is not None:
                 where = "The documents" if self.several else "The report"
-                return Verdict(False, want.kind, [lacking_note(want, mentioned(asked.text, passages), where)])
+                lacking = lacking_note(want, mentioned(asked.text, passages), where)
+                if self.off_subject(asked):
+                    # A fact the report lacks, about something else than what it is about ("Who won
+                    # the 2018 World Cup?"): not a near miss on its topic.
+                    return Verdict(True, want.kind, [NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED, lacking])
+                return Verdict(False, want.kind, [lacking])
         return Verdict()
+
+    def off_subject(self, asked: Asked) -> bool:
+        """The question's vector is nearly orthogonal to what the documents are about
+        (``AbstainRule.max_subject_similarity``)."""
+        if asked.vector is None or self.subject is None:
+            return False
+        return float(asked.vector @ self.subject) < self.rule.max_subject_similarity
 
     def _elsewhere(self, asked: Asked, shown: list[Scored]) -> str | None:
         """The reason when the question is off the report's topic or subject, else None."""

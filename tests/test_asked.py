@@ -33,7 +33,12 @@ def check() -> FactCheck:
     [
         ("How many companies signed the Code?", Wanted("number", "companies")),
         ("Roughly how many of the hotels took part?", Wanted("number", "hotels")),
-        ("What percentage of victims are children?", Wanted("number")),
+        ("What percentage of victims are children?", Wanted("percentage")),
+        ("What interest rate does the bank charge on loans?", Wanted("percentage")),
+        ("By what percentage did the attacks fall?", Wanted("percentage")),
+        ("What were the main reasons for the low conviction rates?", None),  # reasons, not a rate
+        ("Who won the football tournament?", Wanted("winner")),
+        ("Which team won the cup in 2018?", Wanted("winner")),
         ("How much did the survey cost?", Wanted("amount")),
         ("What fine does a company face?", Wanted("amount")),
         ("In what year was the law adopted?", Wanted("year")),
@@ -64,6 +69,14 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         ("How many companies signed the Code?", [REPORT[1]], None),
         ("How many states joined the initiative?", [REPORT[6]], None),
         ("What percentage of victims are children?", [REPORT[7]], None),
+        # a share is a percentage or a fraction near its topic, not any count
+        ("What share of trafficking victims are children?", [REPORT[7]], None),
+        ("What proportion of hotel staff were trained?", [REPORT[8], REPORT[1]], "percentage"),
+        ("What interest rate do the trafficking hotlines charge?", [REPORT[2]], "percentage"),
+        ("What proportion of the farms were visited?", ["Half of the farms were visited by inspectors."], None),
+        # a contest's winner is said in words that say who won
+        ("Who won the hotel chain's staff award?", [REPORT[8]], "winner"),
+        ("Who won the Code of Conduct prize?", ["A prize for the Code of Conduct was won by the hotel group."], None),
         # a count of something else, or only years, is not the count asked for
         ("How many hotels does the chain run?", [REPORT[8], REPORT[2]], "number"),
         ("How many victims were identified in 2016?", [REPORT[4]], "number"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_chunk
 
-from assistant.abstain import OFF_SUBJECT, AbstainRule
+from assistant.abstain import OCCASION_NOTE, OFF_SUBJECT, AbstainRule
 from assistant.engine import Assistant
 from assistant.retrieval import Scored
 from assistant.scope import NOT_ADDRESSED
@@ -60,6 +60,25 @@ def test_off_subject_needs_a_few_words() -> None:
     assert AbstainRule().off_subject(-0.03, 0.0, words=1) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "about_the_occasion"),
+    [
+        ("What's the wifi password here?", True),
+        ("Is there a vegetarian option at lunch?", True),
+        ("Do we get certificates at the end?", True),
+        ("What time does today's session finish?", True),
+        ("Where is the workshop room?", True),
+        ("How should the training of hotel staff be organised?", False),
+        ("What does the report say about today's victims of trafficking?", False),
+        ("Which certification schemes were discussed?", False),
+    ],
+)
+def test_questions_about_the_event_the_assistant_is_used_at(question: str, about_the_occasion: bool) -> None:
+    """Participants type the workshop's own questions into the same box: the report cannot answer them."""
+    reasons = AbstainRule().reasons(question, _scored(0.6, 0.5, 0.4, 0.3), CHUNKS, 0.3)
+    assert bool(reasons) is about_the_occasion
+
+
 # --- with the real models -------------------------------------------------------------------------
 
 
@@ -78,6 +97,30 @@ def test_far_questions_naming_the_reports_places_are_not_answered(real_assistant
     assert answer.abstained
     assert answer.notes[0] == NOT_ADDRESSED
     assert answer.hits  # the closest passages stay visible under the note
+
+
+@pytest.mark.model
+def test_the_workshop_s_own_questions_say_whom_to_ask(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Will the slides and certificates from today's training be emailed to us?")
+    assert answer.abstained
+    assert answer.notes[:2] == [NOT_ADDRESSED, OCCASION_NOTE]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which national team won the football World Cup that Russia hosted?",  # the report names that World Cup
+        "What interest rate do Dutch banks like ABN AMRO offer on deposits?",  # and that bank
+    ],
+)
+def test_a_fact_the_report_lacks_about_something_else_is_not_addressed(real_assistant: Assistant, question: str) -> None:
+    """Not a near miss on the report's topic: the report names the thing, but the question is about
+    something else altogether, so it does not address it (and says which fact it lacks)."""
+    answer = real_assistant.ask(question)
+    assert answer.abstained
+    assert answer.notes[0] == NOT_ADDRESSED
+    assert "does not give the" in answer.notes[1]
 
 
 @pytest.mark.model
