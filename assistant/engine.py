@@ -49,8 +49,6 @@ def _shortened(words: str, most: int = 40) -> str:
     return " ".join(parts[:most]) + (" …" if len(parts) > most else "")
 
 
-
-
 @dataclass(frozen=True)
 class Reading:
     """How one question is searched (see ``Assistant._read``)."""
@@ -226,6 +224,8 @@ class Assistant:
         notes[0:0] = verdict.notes
         if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
+            if reading.english and not reading.follow_up:
+                missing += [w for w in self.scope.unused_topic(focus) if w not in missing]
             if missing:
                 where = "the documents" if names_document else "the report"
                 notes.append(f"Not mentioned anywhere in {where}: {', '.join(missing)}.")

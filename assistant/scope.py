@@ -7,6 +7,7 @@ its words and how specific each is, the names it uses, and what it is about as o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,6 +141,21 @@ class Scope:
             for s in scored
             if s.position in self.short_lines and 0 < _share_used(specific, self.facts.words[s.position]) < 0.5
         )
+
+    def unused_topic(self, focus: str) -> list[str]:
+        """The words of ``focus`` (the asking part) that say what it is about, when the report uses
+        none of them: "blockchain" in "Anything about blockchain?". Shown as not mentioned, over the
+        closest passages, which stay: a participant's word may be a synonym of the report's ("ships"
+        for its "sea vessels"), so this is a note, not an abstention."""
+        topic = self.facts.rare_words(focus)
+        if not topic or any(word in self.vocabulary for word in topic):
+            return []
+        unused: list[str] = []
+        for word in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", focus):
+            stems = set(tokenize(word))
+            if stems and stems <= topic and word not in unused:
+                unused.append(word)
+        return unused
 
     def known_share(self, words: list[str]) -> float:
         """Share of ``words`` (stemmed, stop words aside) that the report uses."""

@@ -113,7 +113,7 @@ def test_passages_that_do_not_give_the_fact(
 
 
 def test_words_that_frame_a_question_are_not_its_topic(check: FactCheck) -> None:
-    """"happened" and "mentioned" are rare in a report, yet say nothing of what is asked about."""
+    """ "happened" and "mentioned" are rare in a report, yet say nothing of what is asked about."""
     assert check.rare_words("What happened to the miners?") == {"miner"}
     assert check.rare_words("Was anything mentioned about hotlines?") == {"hotlin"}
     assert set(check.specificity("Did anybody bring up the survey?")) == {"survey"}

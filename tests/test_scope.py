@@ -4,13 +4,15 @@ mentions only in passing is answered, not turned away for its low cosine."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import make_chunk
 
 from assistant.abstain import OCCASION_NOTE, OFF_SUBJECT, AbstainRule
 from assistant.engine import Assistant
+from assistant.lexical import tokenize
 from assistant.retrieval import Scored
-from assistant.scope import NOT_ADDRESSED
+from assistant.scope import NOT_ADDRESSED, Scope
 
 TITLE_LINE = make_chunk(1, "Moscow, 20-21 July 2017", section_label="Front matter")
 PARAGRAPHS = [
@@ -56,7 +58,7 @@ def test_off_subject_needs_both_signals(similarity: float, known_share: float, o
 
 
 def test_off_subject_needs_a_few_words() -> None:
-    """"What were the dates?" has one word, which the report does not use; the title page answers it."""
+    """ "What were the dates?" has one word, which the report does not use; the title page answers it."""
     assert AbstainRule().off_subject(-0.03, 0.0, words=1) is None
 
 
@@ -77,6 +79,29 @@ def test_questions_about_the_event_the_assistant_is_used_at(question: str, about
     """Participants type the workshop's own questions into the same box: the report cannot answer them."""
     reasons = AbstainRule().reasons(question, _scored(0.6, 0.5, 0.4, 0.3), CHUNKS, 0.3)
     assert bool(reasons) is about_the_occasion
+
+
+def _scope() -> Scope:
+    """The paragraphs above among many on trafficking in supply chains, as in a real report (a word
+    in a tenth of the passages or more says nothing specific)."""
+    filler = [make_chunk(10 + i, "The panel discussed trafficking in supply chains.") for i in range(16)]
+    chunks = [*CHUNKS, *filler]
+    vocabulary = {word for chunk in chunks for word in tokenize(chunk.text)}
+    return Scope(chunks, np.eye(len(chunks), 32, dtype=np.float32), vocabulary, AbstainRule(), several=False)
+
+
+@pytest.mark.parametrize(
+    ("focus", "unused"),
+    [
+        ("blockchain?", ["blockchain"]),
+        ("truck drivers and their unions?", ["truck", "drivers", "unions"]),
+        ("hotel staff and blockchain?", []),  # it asks about hotel staff too, which the report has
+        ("recruitment fees?", []),
+        ("What happened to the trafficking hotlines?", ["hotlines"]),  # framing words are no topic
+    ],
+)
+def test_a_topic_the_report_never_names_is_said(focus: str, unused: list[str]) -> None:
+    assert _scope().unused_topic(focus) == unused
 
 
 # --- with the real models -------------------------------------------------------------------------
@@ -114,13 +139,23 @@ def test_the_workshop_s_own_questions_say_whom_to_ask(real_assistant: Assistant)
         "What interest rate do Dutch banks like ABN AMRO offer on deposits?",  # and that bank
     ],
 )
-def test_a_fact_the_report_lacks_about_something_else_is_not_addressed(real_assistant: Assistant, question: str) -> None:
+def test_a_fact_the_report_lacks_about_something_else_is_not_addressed(
+    real_assistant: Assistant, question: str
+) -> None:
     """Not a near miss on the report's topic: the report names the thing, but the question is about
     something else altogether, so it does not address it (and says which fact it lacks)."""
     answer = real_assistant.ask(question)
     assert answer.abstained
     assert answer.notes[0] == NOT_ADDRESSED
     assert "does not give the" in answer.notes[1]
+
+
+@pytest.mark.model
+def test_a_topic_the_report_never_names_is_said_above_the_closest_passages(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Was anything said about cryptocurrency wallets?")
+    assert "Not mentioned anywhere in the report: cryptocurrency, wallets." in answer.notes
+    assert answer.hits
+    assert not any("Not mentioned" in note for note in real_assistant.ask("What about cotton?").notes)
 
 
 @pytest.mark.model
