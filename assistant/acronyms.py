@@ -91,3 +91,24 @@ def find_implicit_acronyms(paragraphs: list[str], known: dict[str, str]) -> dict
                 if acronym in found:
                     break
     return found
+
+
+def asked_meaning(question: str, acronyms: dict[str, str]) -> str | None:
+    """The line saying what an acronym stands for in the report, when the question asks it
+    ("What is THB?", "what does eicc stand for"): a participant new to the field meets the short
+    form in every passage, and the passage that spells it out is rarely the one ranked first."""
+    folded = {acronym.casefold(): acronym for acronym in acronyms}
+    for match in _ASKS_MEANING.finditer(question):
+        acronym = folded.get(next(group for group in match.groups() if group).casefold())
+        if acronym:
+            return f"In the report, {acronym} stands for {acronyms[acronym]}."
+    return None
+
+
+_SHORT_FORM = r"([A-Za-z][A-Za-z0-9/&.-]{1,14})"
+_ASKS_MEANING = re.compile(
+    rf"(?i)^\s*(?:what|who)(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?{_SHORT_FORM}\s*\??\s*$"
+    rf"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?{_SHORT_FORM}\s+(?:stand\s+for|mean|refer\s+to)\b"
+    rf"|\b{_SHORT_FORM}\s+(?:stands\s+for|is\s+short\s+for|means)\s+what\b"
+    rf"|\bwhat\s+is\s+{_SHORT_FORM}\s+short\s+for\b"
+)

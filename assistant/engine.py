@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import multilingual, onnxrt, rerank
+from . import acronyms, multilingual, onnxrt, rerank
 from .abstain import AbstainRule
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english
@@ -229,6 +229,9 @@ class Assistant:
             if missing:
                 where = "the documents" if names_document else "the report"
                 notes.append(f"Not mentioned anywhere in {where}: {', '.join(missing)}.")
+        meaning = acronyms.asked_meaning(asked, self.retriever.lexical.acronyms) if reading.english else None
+        if meaning:
+            notes.insert(len(verdict.notes), meaning)
         if reading.words:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
         if reading.follow_up:

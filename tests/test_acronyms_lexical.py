@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.acronyms import find_acronyms, find_implicit_acronyms
+from assistant.acronyms import asked_meaning, find_acronyms, find_implicit_acronyms
 from assistant.lexical import LexicalIndex, expand_acronyms, normalise, tokenize
 from assistant.report import parse_report
 
@@ -84,6 +84,24 @@ def test_find_acronyms_first_definition_wins_and_needs_two_letters() -> None:
 
 def test_find_acronyms_ignores_brackets_that_do_not_spell_the_words() -> None:
     assert find_acronyms("The meeting was held in Vienna (OSCE) on Monday.") == {}
+
+
+KNOWN = {"GLAA": "Gangmasters Labour Abuse Authority", "CSR": "Corporate Social Responsibility"}
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("What is the GLAA?", "In the report, GLAA stands for Gangmasters Labour Abuse Authority."),
+        ("what does csr stand for", "In the report, CSR stands for Corporate Social Responsibility."),
+        ("CSR means what?", "In the report, CSR stands for Corporate Social Responsibility."),
+        ("What is the GLAA doing about farms?", None),  # asks what it does, not what it stands for
+        ("What is a gangmaster?", None),  # not an acronym the report defines
+        ("What is CGF?", None),
+    ],
+)
+def test_a_question_asking_what_an_acronym_means_gets_the_reports_long_form(question: str, said: str | None) -> None:
+    assert asked_meaning(question, KNOWN) == said
 
 
 def test_tokenize_stems_drops_stopwords_and_splits_hyphens() -> None:

@@ -302,6 +302,13 @@ def test_model_panel_4_technology_recommendation(real_assistant: Assistant) -> N
 
 
 @pytest.mark.model
+def test_model_an_acronym_asked_about_is_spelled_out_as_the_report_does(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What does THB stand for?")
+    assert answer.notes[0] == "In the report, THB stands for trafficking in human beings."
+    assert not answer.abstained and answer.hits
+
+
+@pytest.mark.model
 def test_model_weights_are_verified(tmp_path: Path) -> None:
     from assistant.embedding import model_dir, verify_weights
 
