@@ -77,6 +77,13 @@ _WINNER = re.compile(
     r"|\b(?:which|what)\s+(?:[a-z-]+\s+){0,2}?(?:team|country|side|player|nation|club|film|song|company)"
     r"\s+(?:won|wins|will win)\b"
 )
+# "What are the six steps of the Code?": the items themselves, which a passage gives only as a
+# list after the word ("the following pillars - observe, record, ..."), not in "based on six steps".
+_LIST = re.compile(
+    r"(?i)^\s*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:what|which|list|name|give|tell|enumerate)\b"
+    r".*?\b(?:the|its|their|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+([a-z-]+s)\b"
+)
 _WON = re.compile(r"(?i)\b(?:won|wins|winners?|winning|victory|victorious|champions?|prize)\b")
 _AMOUNT = re.compile(
     r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
@@ -109,7 +116,7 @@ _FRAMING = frozenset(
 class Wanted:
     """The kind of fact asked for, and for a count, the word for what is counted ("hotels")."""
 
-    kind: str  # "number", "amount", "percentage", "winner", "year" or "date"
+    kind: str  # "number", "amount", "percentage", "winner", "list", "year" or "date"
     counted: str = ""
     deadline: bool = False  # "by what year": answered by "by 2025", whatever words stand around it
 
@@ -118,6 +125,9 @@ def wanted(question: str) -> Wanted | None:
     """What the question asks for, or None for a question that asks for no figure or date."""
     if _AMOUNT.search(question):
         return Wanted("amount")
+    listed = _LIST.search(question)
+    if listed:
+        return Wanted("list", listed.group(1).lower())
     count = _COUNT.search(question)
     people = _PEOPLE.search(question)
     if people and (count is None or people.start() < count.start()):
@@ -182,6 +192,10 @@ class FactCheck:
         topic = self.rare_words(question)
         asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
         for rank, text in enumerate(passages):
+            if want.kind == "list":
+                if _lists(want.counted, text):
+                    return None
+                continue
             for sentence in split_sentences(text):
                 # An amount or a percentage in the best passage needs no shared word: a reworded question ("the
                 # gangs who sneak people across borders") shares none with the sentence that
@@ -190,6 +204,15 @@ class FactCheck:
                 if _gives(want, sentence, None if anywhere else topic, asked):
                     return None
         return want
+
+
+def _lists(noun: str, passage: str) -> bool:
+    """``passage`` lists items after ``noun`` (a colon or a dash, then items set apart by commas,
+    semicolons or lines): "the following pillars - observe, record, understand and improve"."""
+    stem = re.escape(noun[:-1] if noun.endswith("s") else noun)
+    return bool(re.search(rf"(?i)\b{stem}\w*\b[^.:;\n]{{0,60}}?\s[:\-–—]\s*[^.]*?[,;\n]", passage)) or bool(
+        re.search(rf"(?i)\b{stem}\w*\b[^.;\n]{{0,60}}?:\s*\S[^.]*?[,;\n]", passage)
+    )
 
 
 def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str]) -> bool:

@@ -38,6 +38,8 @@ def check() -> FactCheck:
         ("By what percentage did the attacks fall?", Wanted("percentage")),
         ("What were the main reasons for the low conviction rates?", None),  # reasons, not a rate
         ("Who won the football tournament?", Wanted("winner")),
+        ("Can you list the five principles of the Code?", Wanted("list", "principles")),
+        ("Why does the Code have five principles?", None),  # asks why, not for them
         ("Which team won the cup in 2018?", Wanted("winner")),
         ("How much did the survey cost?", Wanted("amount")),
         ("What fine does a company face?", Wanted("amount")),
@@ -74,6 +76,10 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         ("What proportion of hotel staff were trained?", [REPORT[8], REPORT[1]], "percentage"),
         ("What interest rate do the trafficking hotlines charge?", [REPORT[2]], "percentage"),
         ("What proportion of the farms were visited?", ["Half of the farms were visited by inspectors."], None),
+        # the items of a list asked for are given as a list after the word, not by naming how many there are
+        ("What are the four steps of the Code?", ["The Code of Conduct rests on four steps, set in 2004."], "list"),
+        ("What are the three pillars?", ["It rests on the following pillars - observe, record and act."], None),
+        ("Name the two panels?", ["The conference had two panels:\n- norms;\n- practice."], None),
         # a contest's winner is said in words that say who won
         ("Who won the hotel chain's staff award?", [REPORT[8]], "winner"),
         ("Who won the Code of Conduct prize?", ["A prize for the Code of Conduct was won by the hotel group."], None),
