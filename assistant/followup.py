@@ -58,10 +58,8 @@ def is_follow_up(question: str) -> bool:
 # Words that ask rather than say what about: a follow-up made of these and pronouns ("and what did
 # they recommend?") needs the previous turn's words; one with a word of its own does not.
 ASKING_WORDS = frozenset(
-    {
-        "recommend", "recommended", "suggest", "suggested", "mention", "mentioned", "think", "mean", "meant",
-        "propose", "proposed", "add", "added", "see", "saw", "talk", "talked", "discuss", "discussed", "tell", "told",
-    }
+    """recommend recommended suggest suggested mention mentioned think mean meant propose proposed add added
+    see saw talk talked discuss discussed tell told""".split()  # noqa: SIM905
 )
 
 
