@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .lexical import tokenize
+from .lexical import FRAMING_WORDS, tokenize
 from .sentences import split_sentences
 
 _MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -101,15 +101,6 @@ _WHAT_DATE = re.compile(r"(?i)\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date
 # "What figure did they give for the number of people in forced labour?": a count of people.
 _FIGURE = re.compile(r"(?i)\b(?:what|which)\s+(?:figure|number|statistic)s?\b")
 _NUMBER_OF = re.compile(r"(?i)\bnumber of\s+(?:the\s+)?([a-z-]+)")
-# Words that frame a question, not its topic ("What happened to ...", "Was ... mentioned?", "Did
-# anyone bring up ..."): rare in a report, so they would count as specific, and a question would
-# look far from a passage that names all it is about.
-_FRAMING = frozenset(
-    tokenize(
-        "happen happened mention mentioned talk talked discuss discussed bring brought raise raised "
-        "come came tell told know anything anybody anyone something somebody someone thing things stuff give gave"
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -175,8 +166,8 @@ class FactCheck:
 
     def rare_words(self, text: str) -> set[str]:
         """The words of ``text`` (stemmed) found in under a tenth of the report's passages, or in
-        none; words that frame a question (``_FRAMING``) aside."""
-        return {word for word in tokenize(text) if word not in self._common and word not in _FRAMING}
+        none; words that frame a question (``FRAMING_WORDS``) aside."""
+        return {word for word in tokenize(text) if word not in self._common and word not in FRAMING_WORDS}
 
     def specificity(self, text: str) -> dict[str, float]:
         """Each rarer word of ``text`` with how specific it is: the log of the report's passages

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import tokenize
+from .lexical import FRAMING_WORDS, tokenize
 from .sentences import split_sentences
 
 # A greeting before the question: "Hi,", "OK so,", "Quick question:".
@@ -42,9 +42,12 @@ _WRAPPER = re.compile(
     )\s+(?=\S)"""
 )
 MAX_ASKING_SENTENCES = 2  # a long message's last asking sentences: its question and its lead-in
-# An asking sentence with fewer content words than this names no topic of its own ("What can you
-# tell me about it?"): the sentence before it, which says what "it" is, is kept with it.
+# An asking sentence with fewer content words than this (words about the asking aside) names no
+# topic of its own ("What can you tell me about it?", "Did the report mention anything like
+# that?"): the sentence before it, which says what "it" is, is kept with it.
 MIN_TOPIC_WORDS = 2
+# Words about the asking rather than a topic ("Did the report mention anything like that?").
+_ASKING_ONLY = FRAMING_WORDS | frozenset(tokenize("report conference document like similar kind sort"))
 LONG_MESSAGE_CHARS = 160  # shorter ones are one question, whatever a stop inside says ("Rantsev v. Cyprus")
 
 
@@ -58,7 +61,8 @@ def question_focus(message: str) -> str:
         asking = [s for s in sentences if s.rstrip("”\"’') ").endswith("?")]
         chosen = asking[-MAX_ASKING_SENTENCES:] if asking else sentences[-1:]
         first = sentences.index(chosen[0])
-        if first > 0 and len(tokenize(" ".join(chosen))) < MIN_TOPIC_WORDS:
+        topic = [word for word in tokenize(" ".join(chosen)) if word not in _ASKING_ONLY]
+        if first > 0 and len(topic) < MIN_TOPIC_WORDS:
             chosen = [sentences[first - 1], *chosen]
         text = " ".join(chosen)
     text = _GREETING.sub("", text, count=1)

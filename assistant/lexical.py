@@ -46,6 +46,17 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
     return tokens
 
 
+# Words that frame a question, not its topic ("What happened to ...", "Was ... mentioned?", "Did
+# anyone bring up ...", "anything like that?"), stemmed: rare in a report, they would count as
+# specific, and a question would look far from a passage that names all it is about.
+FRAMING_WORDS = frozenset(
+    tokenize(
+        "happen happened mention mentioned talk talked discuss discussed bring brought raise raised come came "
+        "tell told know anything anybody anyone something somebody someone thing things stuff give gave"
+    )
+)
+
+
 @lru_cache(maxsize=16)
 def _acronym_patterns(acronyms: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str, str, str]]:
     """Each acronym's pattern and normalised long form, made once: they cost a third of a query."""

@@ -62,6 +62,14 @@ from assistant.scope import NOT_ADDRESSED
             "A colleague mentioned a certification scheme that some chocolate makers joined. "
             "What do you know about it?",
         ),
+        # ...and so does one whose every word is about the asking
+        (
+            "We run a shelter for women rescued from domestic servitude, and many arrive with no papers. "
+            "A partner told us some embassies fast-track documents for victims. "
+            "Did the report mention anything like that?",
+            "A partner told us some embassies fast-track documents for victims. "
+            "Did the report mention anything like that?",
+        ),
         # left alone: plain questions, a short one with a stop inside, a message that is all frame
         ("Who moderated the third panel?", "Who moderated the third panel?"),
         ("What did the court decide in Smith v. Jones?", "What did the court decide in Smith v. Jones?"),
