@@ -16,7 +16,7 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, a
 _AFTERWARDS = re.compile(
     r"(?i)\b(?:after|since|following) (?:the|this|that) (?:conference|report|event|meeting|panels?)\b"
     r"|\b(?:eventually|subsequently|in the years? (?:after|since))\b"
-    r"|\b(?:right now|tonight|tomorrow|yesterday|this (?:weekend|evening)|next (?:week|weekend))\b"
+    r"|\b(?:right now|tonight|tomorrow|yesterday|this (?:week|weekend|evening|month)|next (?:week|weekend|month))\b"
 )
 # A question about the occasion the assistant is used at (a workshop's wifi, lunch, certificates,
 # room): participants type them into the same box. None of these words is the report's.
@@ -25,6 +25,49 @@ _THIS_OCCASION = re.compile(
     r"|\btoday'?s (?:workshop|training|session|seminar|course|class|programme|program|agenda|schedule)\b"
     r"|\b(?:the|our|this) (?:workshop|training|seminar) (?:room|venue|building|schedule|agenda)\b"
 )
+# Numbers as a report may spell them ("around two hundred participants"), for the number rule.
+_UNITS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SPELLED = re.compile(
+    rf"(?i)\b(?:(a|{'|'.join(_UNITS)})|({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[:9])}))?)"
+    rf"(?:\s+({'|'.join(_SCALES)}))?\b"
+)
+
+
+def spelled_numbers(text: str) -> set[str]:
+    """The numbers ``text`` spells out, as digits: "two hundred" gives "200", "forty-five" "45"."""
+    found = set()
+    for unit, tens, tens_unit, scale in _SPELLED.findall(text):
+        if unit.lower() == "a" and not scale:
+            continue  # "a" alone is no number; "a hundred" is
+        value = 1 if unit.lower() == "a" else (_UNITS.index(unit.lower()) + 1 if unit else 0)
+        if tens:
+            value = (_TENS.index(tens.lower()) + 2) * 10 + (_UNITS.index(tens_unit.lower()) + 1 if tens_unit else 0)
+        found.add(str(value * _SCALES.get(scale.lower(), 1)))
+    return found
+
+
 AFTER_THE_REPORT = "asks what happened after the report"
 ABOUT_THIS_OCCASION = "asks about the event it is asked at"
 OCCASION_NOTE = (
@@ -135,7 +178,10 @@ class AbstainRule:
         top_text = " ".join(chunks[s.position].text for s in top)
         asking = question if asking is None else asking
         panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", asking))
+        spelled = spelled_numbers(top_text)
         for number in sorted(set(_NUMBER.findall(asking)) - panel_numbers):
+            if number.replace(",", "") in spelled:
+                continue  # "200 participants" and the report's "two hundred participants"
             if not re.search(rf"(?<![\d]){re.escape(number)}(?![\d])", top_text):
                 reasons.append(f"{number} is in no top passage")
         if _AFTERWARDS.search(asking):

@@ -93,6 +93,7 @@ _AMOUNT = re.compile(
     r"(?=\s+(?:of|for|under|in|if|on|to|that|paid)\b|\s*[?,.]|\s*$)"
     r"|\bhow\s+(?:big|large|high|much)\s+(?:is|was|are|were)\s+the\s+(?:fine|penalty|budget|cost|price|fee|salary|wage)s?\b"
     r"|\bhow much (?:money|is the)\b"
+    r"|\b(?:share|stock) price\b"
 )
 _BY_WHEN = re.compile(r"(?i)\bby\s+(?:what|which)\s+(?:year|date)\b|\bby when\b")
 _DEADLINE = re.compile(r"(?i)\b(?:by|until|before)\s+(?:(?:the\s+)?end\s+of\s+)?(?:1[89]|20)\d\d\b")

@@ -138,6 +138,7 @@ def test_a_year_the_report_never_mentions_is_not_answered(fake_assistant: Assist
         ("Which laws were subsequently passed on supply chains?", True),
         ("What is the exchange rate of the rouble right now?", True),  # about this very moment
         ("Is the museum open tomorrow?", True),
+        ("Any news this week on supply chain laws?", True),
         ("What are the biggest trafficking risks today?", False),  # what the report says of its day
         (  # "next week" in the story, not in what is asked
             "Our hotel opens next year and I brief the owners next week about child protection, since guests "

@@ -57,6 +57,15 @@ def test_off_subject_needs_both_signals(similarity: float, known_share: float, o
     assert (AbstainRule().off_subject(similarity, known_share, words=4) == OFF_SUBJECT) is off_subject
 
 
+def test_a_number_the_report_spells_out_is_in_its_passages() -> None:
+    """ "200 participants" is the report's "two hundred participants": not a figure it lacks."""
+    rule = AbstainRule()
+    spelled = [make_chunk(5, "The Conference brought together around two hundred participants from forty States.")]
+    close = _scored(0.6)
+    assert not rule.reasons("We had 200 participants - from how many of the 40 countries?", close, spelled, 0.3)
+    assert rule.reasons("Were there 300 participants?", close, spelled, 0.3)
+
+
 def test_off_subject_needs_a_few_words() -> None:
     """ "What were the dates?" has one word, which the report does not use; the title page answers it."""
     assert AbstainRule().off_subject(-0.03, 0.0, words=1) is None
