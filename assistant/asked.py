@@ -71,6 +71,11 @@ _PERCENTAGE = re.compile(
     r"(?i)\d\s*(?:%|per\s?cent\b|percent\b)|\b(?:half|a third|two[- ]thirds|a quarter|three[- ]quarters)\b"
     r"|\bone in (?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b\d+ out of (?:every )?\d+\b"
 )
+# A phone number is answered by one: seven digits or more, however grouped.
+_PHONE = re.compile(
+    r"(?i)\b(?:phone|telephone|hotline|helpline|contact|whatsapp)\s+numbers?\b|\bnumber to (?:call|dial|ring)\b"
+)
+_DIGITS = re.compile(r"\+?\d(?:[\s().-]?\d){6,}")
 # Who won a contest is answered by a sentence that says who won it.
 _WINNER = re.compile(
     r"(?i)\bwho\s+(?:won|wins|will win|has won|had won|is winning|was the winner)\b"
@@ -108,7 +113,7 @@ _NUMBER_OF = re.compile(r"(?i)\bnumber of\s+(?:the\s+)?([a-z-]+)")
 class Wanted:
     """The kind of fact asked for, and for a count, the word for what is counted ("hotels")."""
 
-    kind: str  # "number", "amount", "percentage", "winner", "list", "year" or "date"
+    kind: str  # "number", "amount", "percentage", "winner", "list", "phone number", "year" or "date"
     counted: str = ""
     deadline: bool = False  # "by what year": answered by "by 2025", whatever words stand around it
 
@@ -126,6 +131,8 @@ def wanted(question: str) -> Wanted | None:
         return Wanted("number", people.group(1).lower())
     if count:
         return Wanted("number", count.group(1).split()[-1].lower())
+    if _PHONE.search(question):
+        return Wanted("phone number")
     if _FIGURE.search(question):
         counted = _NUMBER_OF.search(question)
         return Wanted("number", counted.group(1).lower() if counted else "")
@@ -228,6 +235,8 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
         return shares_topic and bool(_CURRENCY.search(sentence))
     if want.kind == "percentage":
         return shares_topic and bool(_PERCENTAGE.search(sentence))
+    if want.kind == "phone number":
+        return bool(_DIGITS.search(sentence))
     if want.kind == "winner":
         return shares_topic and bool(_WON.search(sentence))
     if want.deadline and _DEADLINE.search(sentence):

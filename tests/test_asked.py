@@ -39,6 +39,8 @@ def check() -> FactCheck:
         ("What were the main reasons for the low conviction rates?", None),  # reasons, not a rate
         ("Who won the football tournament?", Wanted("winner")),
         ("Can you list the five principles of the Code?", Wanted("list", "principles")),
+        ("What's the hotline number for seafarers?", Wanted("phone number")),
+        ("How many phone numbers does the hotline have?", Wanted("number", "numbers")),
         ("Why does the Code have five principles?", None),  # asks why, not for them
         ("Which team won the cup in 2018?", Wanted("winner")),
         ("How much did the survey cost?", Wanted("amount")),
@@ -80,6 +82,9 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         ("What are the four steps of the Code?", ["The Code of Conduct rests on four steps, set in 2004."], "list"),
         ("What are the three pillars?", ["It rests on the following pillars - observe, record and act."], None),
         ("Name the two panels?", ["The conference had two panels:\n- norms;\n- practice."], None),
+        # a phone number is given as one
+        ("What's the helpline number for miners?", [REPORT[4]], "phone number"),
+        ("Which phone number do seafarers call?", ["Seafarers can call +44 20 7946 0958 at any hour."], None),
         # a contest's winner is said in words that say who won
         ("Who won the hotel chain's staff award?", [REPORT[8]], "winner"),
         ("Who won the Code of Conduct prize?", ["A prize for the Code of Conduct was won by the hotel group."], None),
