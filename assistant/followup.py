@@ -64,8 +64,9 @@ ASKING_WORDS = frozenset(
 
 
 # A pronoun that stands for a thing, mostly the previous topic ("who backed it?", "how much did
-# this cost?"), unlike one that stands for a person ("what did she say about smugglers?").
-_THING = re.compile(r"\b(?:it|its|this|these|those)\b", re.I)
+# this cost?", "what did their speaker say?": the company asked about), unlike one that stands for
+# a person ("what did she say about smugglers?").
+_THING = re.compile(r"\b(?:it|its|this|these|those|their|them)\b", re.I)
 
 
 def own_topic(question: str) -> list[str]:
