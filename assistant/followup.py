@@ -69,9 +69,18 @@ ASKING_WORDS = frozenset(
 _THING = re.compile(r"\b(?:it|its|this|these|those|their|them)\b", re.I)
 
 
+# Words for a property of whatever was asked about, not a topic of their own: "by when? is there a
+# deadline?", "and the budget?", "any results?" ask about the previous topic.
+PROPERTY_WORDS = frozenset(
+    """deadline deadlines date dates year years budget cost costs result results outcome outcomes target
+    targets goal goals aim aims purpose details detail example examples""".split()  # noqa: SIM905
+)
+
+
 def own_topic(question: str) -> list[str]:
-    """The follow-up's own content words, beyond those that only ask ("recommend", "mention")."""
-    return [w for w in content_words(question) if w.lower() not in ASKING_WORDS]
+    """The follow-up's own content words, beyond those that only ask ("recommend", "mention") or
+    name a property of the previous topic ("deadline", "budget")."""
+    return [w for w in content_words(question) if w.lower() not in ASKING_WORDS | PROPERTY_WORDS]
 
 
 def resolve(question: str, previous: Turn | None, names_section: bool, follow_up: bool | None = None) -> str:

@@ -382,6 +382,8 @@ def test_a_follow_up_is_found_in_its_own_words_too(
         ("who backed it?", True),  # "it" is the previous topic: its words are needed
         ("how much did this cost?", True),
         ("and what did their representative say about audits?", True),  # "their": the ones asked about
+        ("by when? any deadline?", True),  # a property of the previous topic, not a topic of its own
+        ("and what were the results?", True),
     ],
 )
 def test_a_follow_up_with_a_topic_of_its_own_carries_only_the_section(follow_up: str, carries_words: bool) -> None:
