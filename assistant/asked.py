@@ -256,10 +256,9 @@ def mentioned(question: str, passages: list[str]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n in text))[:3]
 
 
-def note(want: Wanted, mentioned: list[str], where: str = "The report") -> str:
-    """The line shown above the closest passages: what they are about, and what they lack."""
+def note(want: Wanted, mentioned: list[str], where: str = "The report", closest: bool = True) -> str:
+    """The line shown above the closest passages: what they are about, and what they lack (and,
+    unless another line says so already, that the closest passages follow: ``closest``)."""
     subject = f"mentions {', '.join(mentioned)} but" if mentioned else "has passages on this topic but"
-    return (
-        f"{where} {subject} does not give the {want.kind} asked for. "
-        "The closest passages are shown below: check them before quoting one."
-    )
+    said = f"{where} {subject} does not give the {want.kind} asked for."
+    return f"{said} The closest passages are shown below: check them before quoting one." if closest else said

@@ -115,7 +115,7 @@ def respond(
             chat.append({"role": "assistant", "content": notes})
         for position, hit in enumerate(answer.hits):
             conversation.messages[len(chat)] = (number, position)
-            chat.append({"role": "assistant", "content": format_hit(hit)})
+            chat.append({"role": "assistant", "content": format_hit(hit, not answer.abstained)})
         conversation.previous = turn_after(answer, conversation.previous)
         return list(chat), "", conversation
 

@@ -46,10 +46,13 @@ def highlighted(hit: Hit) -> str:
     return marked(hit.chunk.text, hit.evidence)
 
 
-def format_hit(hit: Hit) -> str:
+def format_hit(hit: Hit, answers: bool = True) -> str:
+    """One passage as a chat message; its best-answering sentences marked only when ``answers``:
+    under "does not appear to address this", a marked sentence would look like an answer."""
     chunk = hit.chunk
     where = f" · {line_range(chunk)}" if line_range(chunk) else ""
-    return f"**[{hit.rank}] {escape(hit.citation)}**  \n*{escape(chunk.section_title)}*{where}\n\n> {highlighted(hit)}"
+    text = highlighted(hit) if answers else escape(chunk.text)
+    return f"**[{hit.rank}] {escape(hit.citation)}**  \n*{escape(chunk.section_title)}*{where}\n\n> {text}"
 
 
 OPEN_HINT = "Click a passage to see it in its place in the report."
@@ -68,4 +71,4 @@ def format_notes(answer: Answer) -> str | None:
 def format_answer(answer: Answer) -> list[str]:
     """The chat messages for an answer: the notes (when there are any), then one per passage."""
     notes = format_notes(answer)
-    return ([notes] if notes is not None else []) + [format_hit(hit) for hit in answer.hits]
+    return ([notes] if notes is not None else []) + [format_hit(hit, not answer.abstained) for hit in answer.hits]

@@ -93,12 +93,13 @@ class Scope:
             want = self.facts.missing(asked.text, passages)
             if want is not None:
                 where = "The documents" if self.several else "The report"
-                lacking = lacking_note(want, mentioned(asked.text, passages), where)
+                names = mentioned(asked.text, passages)
                 if self.off_subject(asked):
                     # A fact the report lacks, about something else than what it is about ("Who won
                     # the 2018 World Cup?"): not a near miss on its topic.
-                    return Verdict(True, want.kind, [NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED, lacking])
-                return Verdict(False, want.kind, [lacking])
+                    heading = NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED
+                    return Verdict(True, want.kind, [heading, lacking_note(want, names, where, closest=False)])
+                return Verdict(False, want.kind, [lacking_note(want, names, where)])
         return Verdict()
 
     def off_subject(self, asked: Asked) -> bool:

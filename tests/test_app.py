@@ -24,6 +24,15 @@ def test_reply_carries_citations_one_passage_per_message(fake_assistant):
     assert conversation.hit_at(0) is None  # the question itself
 
 
+def test_passages_that_do_not_answer_have_no_sentence_marked_as_the_answer(fake_assistant):
+    history, _, _ = respond("Who moderated Panel 3?", [], ALL_SECTIONS, None, fake_assistant)
+    assert "<mark>" in last_turn(history)[1][0]
+    history, _, _ = respond("What happened in 1999?", [], ALL_SECTIONS, None, fake_assistant)
+    notes, *passages = last_turn(history)[1]
+    assert "does not appear to address this" in notes
+    assert passages and not any("<mark>" in passage for passage in passages)
+
+
 def test_section_filter_limits_the_reply(fake_assistant):
     history, _, _ = respond("recruitment fees", [], "Panel 1", None, fake_assistant)
     cited = [r.splitlines()[0] for r in last_turn(history)[1] if r.startswith("**[")]
