@@ -20,10 +20,15 @@ _AFTERWARDS = re.compile(
 )
 # A question about the occasion the assistant is used at (a workshop's wifi, lunch, certificates,
 # room): participants type them into the same box. None of these words is the report's.
+# Certificates only as the participants' own ("do we get a certificate?"): the report has the
+# certification of recruitment agencies.
 _THIS_OCCASION = re.compile(
-    r"(?i)\b(?:wi-?fi|password|coffee break|lunch|certificates?|toilets?|restrooms?|cloakroom)\b"
+    r"(?i)\b(?:wi-?fi|password|coffee break|lunch|toilets?|restrooms?|cloakroom)\b"
+    r"|\b(?:we|i)\s+(?:get|receive|be given)\s+(?:an?\s+|our\s+|the\s+)?certificates?\b"
+    r"|\bcertificates? of (?:attendance|participation|completion)\b"
     r"|\btoday'?s (?:workshop|training|session|seminar|course|class|programme|program|agenda|schedule)\b"
-    r"|\b(?:the|our|this) (?:workshop|training|seminar) (?:room|venue|building|schedule|agenda)\b"
+    r"|\b(?:the|our|this) (?:workshop|training|seminar) (?:room|venue|building)\b"
+    r"|\b(?:the|our|this) (?:workshop|seminar) (?:schedule|agenda)\b"
 )
 # Numbers as a report may spell them ("around two hundred participants"), for the number rule.
 _UNITS = [

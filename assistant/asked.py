@@ -89,7 +89,9 @@ _LIST = re.compile(
     r".*?\b(?:the|its|their|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"\s+([a-z-]+s)\b"
 )
-_WON = re.compile(r"(?i)\b(?:won|wins|winners?|winning|victory|victorious|champions?|prize)\b")
+_WON = re.compile(
+    r"(?i)\b(?:won|wins|winners?|winning|victory|victorious|champions?|prize|awarded|ruled|in favour of)\b"
+)
 _AMOUNT = re.compile(
     r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
     r"fine|fined|wage|salary|price|budget|revenue|profit|money|rubles?|roubles?|dollars?|euros?)\b"
@@ -193,6 +195,12 @@ class FactCheck:
         for rank, text in enumerate(passages):
             if want.kind == "list":
                 if _lists(want.counted, text):
+                    return None
+                continue
+            if want.kind == "winner":
+                # Who won is said anywhere in a passage on the contest: the case is named in one
+                # sentence, "The court awarded the workers ..." in the next.
+                if _gives(want, text, topic, asked):
                     return None
                 continue
             for sentence in split_sentences(text):

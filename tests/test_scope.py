@@ -82,6 +82,8 @@ def test_off_subject_needs_a_few_words() -> None:
         ("How should the training of hotel staff be organised?", False),
         ("What does the report say about today's victims of trafficking?", False),
         ("Which certification schemes were discussed?", False),
+        ("Does IRIS give certificates to recruitment agencies?", False),  # the report's, not ours
+        ("What did the report say about the training schedule of hotel staff?", False),
     ],
 )
 def test_questions_about_the_event_the_assistant_is_used_at(question: str, about_the_occasion: bool) -> None:
