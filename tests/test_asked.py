@@ -88,7 +88,7 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         # a contest's winner is said in words that say who won
         ("Who won the hotel chain's staff award?", [REPORT[8]], "winner"),
         ("Who won the Code of Conduct prize?", ["A prize for the Code of Conduct was won by the hotel group."], None),
-        ("Who won the Manolada court case?", ["In the Manolada case the court awarded the workers 500,000 Euro."], None),
+        ("Who won the Manolada case?", ["In the Manolada case the court awarded the workers 500,000 Euro."], None),
         # a count of something else, or only years, is not the count asked for
         ("How many hotels does the chain run?", [REPORT[8], REPORT[2]], "number"),
         ("How many victims were identified in 2016?", [REPORT[4]], "number"),
