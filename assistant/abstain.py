@@ -183,8 +183,9 @@ class AbstainRule:
         top_text = " ".join(chunks[s.position].text for s in top)
         asking = question if asking is None else asking
         panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", asking))
-        spelled = spelled_numbers(top_text)
-        for number in sorted(set(_NUMBER.findall(asking)) - panel_numbers):
+        numbers = sorted(set(_NUMBER.findall(asking)) - panel_numbers)
+        spelled = spelled_numbers(top_text) if numbers else set()
+        for number in numbers:
             if number.replace(",", "") in spelled:
                 continue  # "200 participants" and the report's "two hundred participants"
             if not re.search(rf"(?<![\d]){re.escape(number)}(?![\d])", top_text):

@@ -193,20 +193,14 @@ class FactCheck:
         topic = self.rare_words(question)
         asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
         for rank, text in enumerate(passages):
-            if want.kind == "list":
-                if _lists(want.counted, text):
-                    return None
-                continue
-            if want.kind == "winner":
-                # Who won is said anywhere in a passage on the contest: the case is named in one
-                # sentence, "The court awarded the workers ..." in the next.
-                if _gives(want, text, topic, asked):
-                    return None
-                continue
-            for sentence in split_sentences(text):
-                # An amount or a percentage in the best passage needs no shared word: a reworded question ("the
-                # gangs who sneak people across borders") shares none with the sentence that
-                # answers it, and few passages have an amount at all.
+            # A list runs over lines and sentences, and who won is said anywhere in a passage on
+            # the contest (the case named in one sentence, "The court awarded ..." in the next):
+            # both are read in the whole passage.
+            units = [text] if want.kind in ("list", "winner") else split_sentences(text)
+            for sentence in units:
+                # An amount or a percentage in the best passage needs no shared word: a reworded
+                # question ("the gangs who sneak people across borders") shares none with the
+                # sentence that answers it, and few passages have an amount at all.
                 anywhere = rank == 0 and want.kind in ("amount", "percentage")
                 if _gives(want, sentence, None if anywhere else topic, asked):
                     return None
@@ -224,6 +218,8 @@ def _lists(noun: str, passage: str) -> bool:
 
 def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str]) -> bool:
     """``sentence`` gives the fact; a year or an amount only beside a ``topic`` word (None: anywhere)."""
+    if want.kind == "list":
+        return _lists(want.counted, sentence)
     if want.kind == "number":
         plain = _DAY_MONTH.sub(" ", _YEAR.sub(" ", sentence))
         counted = tokenize(want.counted)

@@ -77,10 +77,13 @@ PROPERTY_WORDS = frozenset(
 )
 
 
+_NOT_A_TOPIC = ASKING_WORDS | PROPERTY_WORDS
+
+
 def own_topic(question: str) -> list[str]:
     """The follow-up's own content words, beyond those that only ask ("recommend", "mention") or
     name a property of the previous topic ("deadline", "budget")."""
-    return [w for w in content_words(question) if w.lower() not in ASKING_WORDS | PROPERTY_WORDS]
+    return [w for w in content_words(question) if w.lower() not in _NOT_A_TOPIC]
 
 
 def resolve(question: str, previous: Turn | None, names_section: bool, follow_up: bool | None = None) -> str:

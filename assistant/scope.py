@@ -94,7 +94,8 @@ class Scope:
             if want is not None:
                 where = "The documents" if self.several else "The report"
                 names = mentioned(asked.text, passages)
-                if self.off_subject(asked):
+                similarity = self._subject_similarity(asked)
+                if similarity is not None and similarity < self.rule.max_subject_similarity:
                     # A fact the report lacks, about something else than what it is about ("Who won
                     # the 2018 World Cup?"): not a near miss on its topic.
                     heading = NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED
@@ -102,12 +103,12 @@ class Scope:
                 return Verdict(False, want.kind, [lacking_note(want, names, where)])
         return Verdict()
 
-    def off_subject(self, asked: Asked) -> bool:
-        """The question's vector is nearly orthogonal to what the documents are about
-        (``AbstainRule.max_subject_similarity``)."""
+    def _subject_similarity(self, asked: Asked) -> float | None:
+        """The cosine of the question's vector with what the documents are about (None without a
+        vector): under ``AbstainRule.max_subject_similarity`` it is about something else."""
         if asked.vector is None or self.subject is None:
-            return False
-        return float(asked.vector @ self.subject) < self.rule.max_subject_similarity
+            return None
+        return float(asked.vector @ self.subject)
 
     def _elsewhere(self, asked: Asked, shown: list[Scored]) -> str | None:
         """The reason when the question is off the report's topic or subject, else None."""
@@ -116,8 +117,8 @@ class Scope:
         words = tokenize(asked.focus)
         share = self.known_share(words)
         reason = self.rule.off_topic(self.names.unknown(asked.focus), share, best)
-        if reason is None and asked.vector is not None and self.subject is not None:
-            similarity = float(asked.vector @ self.subject)
+        similarity = self._subject_similarity(asked) if reason is None else None
+        if similarity is not None:
             reason = self.rule.off_subject(similarity, share, len(words))
         return reason
 
