@@ -30,6 +30,14 @@ _THIS_OCCASION = re.compile(
     r"|\b(?:the|our|this) (?:workshop|training|seminar) (?:room|venue|building)\b"
     r"|\b(?:the|our|this) (?:workshop|seminar) (?:schedule|agenda)\b"
 )
+# A request for a text the assistant would have to write ("help me write a cover letter", "draft
+# an email", "how do you say ... in Spanish?", "a recipe for ..."): it only finds the report's
+# passages. "What did the report write about ...?" is a question, not a request.
+_TASK = re.compile(
+    r"(?i)(?:^|\b(?:you|me|us|please|pls|to)\s+|[.!?,:;]\s*)(?:help\s+(?:me\s+|us\s+)?)?"
+    r"(?:write|draft|compose|rewrite|proofread|translate)\b"
+    r"|\bhow (?:do|would|can|could) (?:you|i|we) say\b|\brecipes?\b"
+)
 # Numbers as a report may spell them ("around two hundred participants"), for the number rule.
 _UNITS = [
     "one",
@@ -82,10 +90,12 @@ OCCASION_NOTE = (
 AFTERWARDS_NOTE = (
     "A report can only tell what was known when it was written, not what happened after it or what is happening now."
 )
+ASKS_FOR_A_TEXT = "asks for a text to be written, about nothing the report has"
+TASK_NOTE = "This assistant does not write or translate texts: it finds what the report says, in its own words."
 OFF_TOPIC = "names what the report never mentions, in words it mostly does not use"
 OFF_SUBJECT = "is far from everything the report is about, in words it mostly does not use"
 # What the answer says about a reason, beyond "does not appear to address this".
-EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE, ABOUT_THIS_OCCASION: OCCASION_NOTE}
+EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE, ABOUT_THIS_OCCASION: OCCASION_NOTE, ASKS_FOR_A_TEXT: TASK_NOTE}
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,11 @@ class AbstainRule:
     # answerable ones of the public sets 0.06 and above, paraphrases included.
     max_subject_similarity: float = 0.05
     min_words_subject: int = 3
+    # A request for a text (``asks_for_a_text``) is turned away when even the best passage is
+    # judged far from it (a logit under this: a cover letter for a marketing job, -11); a text on
+    # the report's topic ("help me draft a supplier code on forced labour", +1.9; "write a summary
+    # of the recommendations for governments", -2.5) gets only the note, over its passages.
+    max_task_relevance: float = -5.0
 
     def floor(self, multilingual: bool, words_matched: float = 1.0, anchored: bool = False) -> float:
         """The cosine under which the closest passages are too far from the question.
@@ -194,7 +209,15 @@ class AbstainRule:
             reasons.append(AFTER_THE_REPORT)
         if _THIS_OCCASION.search(asking):
             reasons.append(ABOUT_THIS_OCCASION)
+        verdicts = [s.relevance for s in shown or [] if s.relevance is not None]
+        if self.asks_for_a_text(asking) and verdicts and max(verdicts) < self.max_task_relevance:
+            reasons.append(ASKS_FOR_A_TEXT)
         return reasons
+
+    @staticmethod
+    def asks_for_a_text(asking: str) -> bool:
+        """Whether the asking part of a message asks for a text to be written or translated."""
+        return bool(_TASK.search(asking))
 
     def off_subject(self, subject_similarity: float, known_share: float, words: int) -> str | None:
         """The reason when a question of ``words`` content words is about something else

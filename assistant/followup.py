@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexical import STOPWORDS
+from .lexical import PROPERTY_WORDS, STOPWORDS
 from .records import Answer
 
 _ANAPHORA = re.compile(
@@ -67,14 +67,6 @@ ASKING_WORDS = frozenset(
 # this cost?", "what did their speaker say?": the company asked about), unlike one that stands for
 # a person ("what did she say about smugglers?").
 _THING = re.compile(r"\b(?:it|its|this|these|those|their|them)\b", re.I)
-
-
-# Words for a property of whatever was asked about, not a topic of their own: "by when? is there a
-# deadline?", "and the budget?", "any results?" ask about the previous topic.
-PROPERTY_WORDS = frozenset(
-    """deadline deadlines date dates year years budget cost costs result results outcome outcomes target
-    targets goal goals aim aims purpose details detail example examples""".split()  # noqa: SIM905
-)
 
 
 _NOT_A_TOPIC = ASKING_WORDS | PROPERTY_WORDS

@@ -57,6 +57,15 @@ FRAMING_WORDS = frozenset(
 )
 
 
+# Words for a property of whatever was asked about, not a topic of their own: "by when? is there a
+# deadline?", "and the budget?", "any results?" ask about the previous topic; "What were the
+# dates?" is answered by a title page that never says "dates".
+PROPERTY_WORDS = frozenset(
+    """deadline deadlines date dates year years budget cost costs result results outcome outcomes target
+    targets goal goals aim aims purpose details detail example examples venue place location""".split()  # noqa: SIM905
+)
+
+
 @lru_cache(maxsize=16)
 def _acronym_patterns(acronyms: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str, str, str]]:
     """Each acronym's pattern and normalised long form, made once: they cost a third of a query."""

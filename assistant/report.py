@@ -165,6 +165,11 @@ def _repair(units: list[_Unit]) -> list[_Unit]:
     for unit in units:
         previous = repaired[-1] if repaired else None
         in_front_matter = not any(u.kind == "heading" for u in repaired)
+        if previous is not None and in_front_matter and unit.kind == "text" == previous.kind:
+            # The title page's lines ("REPORT", "Moscow, 20-21 July 2017") are one passage:
+            # alone, a bare "REPORT" came first for "What is this report about?".
+            previous.append(unit, separator="\n")
+            continue
         if previous is None or unit.kind in ("heading", "subheading") or in_front_matter:
             repaired.append(unit)
             continue
@@ -265,4 +270,9 @@ def _clean(raw: str) -> str:
 
 def _clean_offsets(raw: str, starts: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     """Map offsets in the raw text to offsets in the cleaned text."""
-    return tuple((len(_clean(raw[:offset])) + (1 if offset else 0), line) for offset, line in starts)
+
+    def cleaned(offset: int) -> int:
+        before = _clean(raw[:offset])  # ends in the separator's line break, or loses its space
+        return len(before) + (1 if offset and not before.endswith("\n") else 0)
+
+    return tuple((cleaned(offset), line) for offset, line in starts)

@@ -12,16 +12,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .abstain import EXPLANATIONS, AbstainRule
+from .abstain import EXPLANATIONS, TASK_NOTE, AbstainRule
 from .asked import FactCheck, mentioned
 from .asked import note as lacking_note
-from .lexical import tokenize
+from .lexical import PROPERTY_WORDS, tokenize
 from .names import NameChecker
 from .records import Chunk
 from .retrieval import Scored
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
 NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
+# "the dates", "the venue": what is asked of a topic, not a topic the report would name.
+_PROPERTY_STEMS = frozenset(tokenize(" ".join(PROPERTY_WORDS)))
+_ENDS_SENTENCE = re.compile(r"[.!?;:][”\"’')\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class Scope:
         self.names = NameChecker(vocabulary)
         self.facts = FactCheck([c.text for c in chunks])
         # Lines too short to judge a cosine on (AbstainRule.min_words_judged), known once.
-        self.short_lines = frozenset(i for i, c in enumerate(chunks) if len(c.text.split()) < rule.min_words_judged)
+        self.short_lines = frozenset(i for i, c in enumerate(chunks) if _is_short_lines(c.text, rule.min_words_judged))
         # What the documents are about, as one direction: a question nearly orthogonal to it is
         # about something else (AbstainRule.off_subject).
         subject = vectors.astype(np.float64).mean(axis=0) if len(vectors) else np.zeros(1)
@@ -88,6 +91,8 @@ class Scope:
         if reasons:
             said = [NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED]
             return Verdict(True, "", said + [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS])
+        if english and rule.asks_for_a_text(asked.focus):
+            return Verdict(False, "", [TASK_NOTE])
         if english:
             passages = [self.chunks[s.position].text for s in shown[:3]]
             want = self.facts.missing(asked.text, passages)
@@ -149,7 +154,7 @@ class Scope:
         none of them: "blockchain" in "Anything about blockchain?". Shown as not mentioned, over the
         closest passages, which stay: a participant's word may be a synonym of the report's ("ships"
         for its "sea vessels"), so this is a note, not an abstention."""
-        topic = self.facts.rare_words(focus)
+        topic = self.facts.rare_words(focus) - _PROPERTY_STEMS
         if not topic or any(word in self.vocabulary for word in topic):
             return []
         unused: list[str] = []
@@ -162,6 +167,13 @@ class Scope:
     def known_share(self, words: list[str]) -> float:
         """Share of ``words`` (stemmed, stop words aside) that the report uses."""
         return sum(w in self.vocabulary for w in words) / len(words) if words else 1.0
+
+
+def _is_short_lines(text: str, min_words: int) -> bool:
+    """A line under ``min_words`` words, or a passage of lines none of which ends a sentence (the
+    title page): each line is searched as its own sentence, so a name it shares is close."""
+    lines = text.split("\n")
+    return len(text.split()) < min_words or (len(lines) > 1 and not any(_ENDS_SENTENCE.search(x) for x in lines))
 
 
 def _share_used(specific: dict[str, float], used: frozenset[str]) -> float:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 # A stop, question or exclamation mark (with any closing quote or bracket) followed by
-# white space and a capital, a digit or an opening quote starts a new sentence...
-_BOUNDARY = re.compile(r"(?<=[.!?;])([”\"’')\]]*)\s+(?=[A-Z0-9“\"‘(]|- )|\n(?=- )")
+# white space and a capital, a digit or an opening quote starts a new sentence, and so does a
+# line break (a list item, a line of the title page)...
+_BOUNDARY = re.compile(r"(?<=[.!?;])([”\"’')\]]*)\s+(?=[A-Z0-9“\"‘(]|- )|\n")
 # ...unless the stop belongs to one of these abbreviations or initials.
 _NO_BREAK_BEFORE = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|No|Prof|Art|e\.g|i\.e|etc|vs)\.|\b[A-Z]\.)$")
 

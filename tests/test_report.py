@@ -190,9 +190,25 @@ def test_emphasis_marks_removed_but_names_kept(report: Report) -> None:
             assert "*" not in person.name and "*" not in person.affiliation
     assert "moderated by Ruth Freedom Pojman, Senior Adviser" in report.section("Panel 1").paragraphs[0].text
     assert "moderated by Laura Germino, Anti-Slavery" in report.section("Panel 4").paragraphs[0].text
-    assert report.sections[0].paragraphs[1].text == (
+    assert report.sections[0].paragraphs[0].text.split("\n")[1] == (
         "Special Representative and Co-ordinator for Combating Trafficking in Human Beings"
     )
+
+
+def test_the_title_page_is_one_passage_of_lines(report_text: str, report: Report) -> None:
+    """A bare "REPORT" or "Moscow, 20-21 July 2017" alone is no passage to cite; the page is,
+    with each of its lines a sentence that can be searched and highlighted."""
+    front = report.sections[0]
+    assert front.label == "Front matter" and len(front.paragraphs) == 1
+    page = front.paragraphs[0]
+    lines = page.text.split("\n")
+    assert lines[0] == "Organization for Security and Co-operation in Europe"
+    assert "REPORT" in lines and lines[-1] == "Moscow, 20-21 July 2017"
+    assert split_sentences(page.text) == lines
+    source = report_text.splitlines()
+    assert source[page.line_start - 1].startswith("Organization for Security")
+    assert source[page.line_end - 1].startswith("20-21 July 2017")
+    assert source[page.line_at(page.text.index("REPORT")) - 1] == "REPORT"
 
 
 def test_bullet_lists_stay_with_their_lead_in(report: Report) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import make_chunk
 
-from assistant.abstain import OCCASION_NOTE, OFF_SUBJECT, AbstainRule
+from assistant.abstain import ASKS_FOR_A_TEXT, OCCASION_NOTE, OFF_SUBJECT, TASK_NOTE, AbstainRule
 from assistant.engine import Assistant
 from assistant.lexical import tokenize
 from assistant.retrieval import Scored
@@ -92,6 +92,36 @@ def test_questions_about_the_event_the_assistant_is_used_at(question: str, about
     assert bool(reasons) is about_the_occasion
 
 
+@pytest.mark.parametrize(
+    ("message", "asks_for_a_text"),
+    [
+        ("Can you help me write a cover letter for a job?", True),
+        ("Please draft an email to my manager about this.", True),
+        ("Translate the recommendations into Spanish", True),
+        ("How do you say forced labour in German?", True),
+        ("Any good recipe for borscht?", True),
+        ("What did the report write about banks?", False),
+        ("Who wrote the report?", False),
+        ("Did anyone draft a law on supply chains?", False),
+        ("Was the translation of the ILO guidelines discussed?", False),
+    ],
+)
+def test_a_request_for_a_text_is_told_apart_from_a_question(message: str, asks_for_a_text: bool) -> None:
+    assert AbstainRule.asks_for_a_text(message) is asks_for_a_text
+
+
+def test_a_request_for_a_text_is_turned_away_only_when_nothing_is_close_to_it() -> None:
+    """Nothing to write it from (every passage judged far): turned away, saying why. A text on the
+    report's topic keeps its passages: they are what the report says on it."""
+    rule = AbstainRule()
+    far = [Scored(i, 1.0, 0.5, 0.0, relevance=-11.0) for i in range(3)]
+    near = [Scored(i, 1.0, 0.5, 0.0, relevance=value) for i, value in enumerate([-2.5, -6.0, -9.0])]
+    message = "Could you write me a cover letter for a marketing job?"
+    assert ASKS_FOR_A_TEXT in rule.reasons(message, far, CHUNKS, 0.3, shown=far)
+    assert ASKS_FOR_A_TEXT not in rule.reasons(message, near, CHUNKS, 0.3, shown=near)
+    assert ASKS_FOR_A_TEXT not in rule.reasons(message, far, CHUNKS, 0.3)  # no verdicts, no judgment
+
+
 def _scope() -> Scope:
     """The paragraphs above among many on trafficking in supply chains, as in a real report (a word
     in a tenth of the passages or more says nothing specific)."""
@@ -170,12 +200,47 @@ def test_a_topic_the_report_never_names_is_said_above_the_closest_passages(real_
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("message", "turned_away"),
+    [
+        ("Can you help me write a cover letter for a marketing job?", True),
+        ("Could you draft an email to my landlord about the heating?", True),
+        ("Can you help me draft a supplier code of conduct on forced labour?", False),
+        ("Help me write a training plan for hotel staff on spotting trafficking", False),
+    ],
+)
+def test_a_request_for_a_text_says_what_the_assistant_does(
+    real_assistant: Assistant, message: str, turned_away: bool
+) -> None:
+    answer = real_assistant.ask(message)
+    assert TASK_NOTE in answer.notes
+    assert answer.abstained is turned_away
+    assert answer.hits  # the closest passages stay visible either way
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question", ["What is this report about?", "Who wrote the report?", "When was the conference?"]
+)
+def test_questions_on_the_report_itself_get_its_title_page_whole(real_assistant: Assistant, question: str) -> None:
+    """Not a bare "REPORT" line: the page with the organisation, the title, the place and dates."""
+    answer = real_assistant.ask(question)
+    assert not answer.abstained
+    page = next(hit for hit in answer.hits[:3] if hit.chunk.section_label == "Front matter")
+    assert "Organization for Security and Co-operation in Europe" in page.chunk.text
+    assert "Moscow, 20-21 July 2017" in page.chunk.text
+    assert all(len(hit.chunk.text.split()) > 3 for hit in answer.hits)
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("question", ["What were the dates?", "Dates and venue?", "What was the date?"])
 def test_the_title_page_answers_when_and_where(real_assistant: Assistant, question: str) -> None:
     """A title line close to a question by its meaning, not by a name they share, is judged."""
     answer = real_assistant.ask(question)
     assert not answer.abstained
     assert any("20-21 July 2017" in hit.chunk.text for hit in answer.hits[:3])
+    # "dates" and "venue" are not the report's words, but what is asked of it, which it gives
+    assert not any(note.startswith("Not mentioned") for note in answer.notes)
 
 
 @pytest.mark.model
