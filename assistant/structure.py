@@ -27,10 +27,12 @@ ORDINALS = {
     "3rd": 3,
     "4th": 4,
 }
+_LAST = ("last", "final")  # "the last panel": the highest-numbered one of the report
 # The words the section intent reads, beyond the report's own: a question in another language may
 # be matched to them ("четвёртой" -> "fourth"), so they are among the words it can be matched to.
 INTENT_WORDS = frozenset(
     [w for w in ORDINALS if w.isalpha()]
+    + list(_LAST)
     + ["panel", "session", "recommend", "recommended", "moderated", "moderator", "rapporteur", "speaker", "chaired"]
 )
 # Words a participant uses for a heading's words ("closing remarks" for "Concluding remarks").
@@ -47,7 +49,7 @@ _GENERIC_HEADING_WORDS = {"remarks", "addresses", "recommendations", "the", "and
 _NAMING_WORD = re.compile(r"\b(?:panel|session|discussion)s?\b", re.I)
 _PANEL = re.compile(
     r"\bpanel\s*(?:no\.?\s*)?(\d+|one|two|three|four|five|six)\b"
-    r"|\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th)\s+panel"
+    r"|\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|last|final)\s+panel"
 )
 
 
@@ -94,10 +96,11 @@ class SectionMatcher:
         found: set[str] = set()
         for match in _PANEL.finditer(text):
             word = match.group(1) or match.group(2)
-            number = int(word) if word.isdigit() else ORDINALS[word]
+            number = self._panel_number(word)
             if number in self._panels:
                 found.add(self._panels[number])
-        words = {SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", text)}
+        # "the final panel" names a panel, not the concluding remarks ("final remarks")
+        words = {SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", _PANEL.sub(" ", text))}
         for label, (distinctive, generic) in self._headings.items():
             if (generic and distinctive & words and generic & words) or (distinctive and distinctive <= words):
                 found.add(label)
@@ -106,6 +109,12 @@ class SectionMatcher:
             found.update(label for label, own in self._title_pairs.items() if own & pairs)
         wants_people = bool(_ROLE.search(question) and _WHO.search(question))
         return QueryIntent(frozenset(found), bool(_RECOMMEND.search(question)), wants_people)
+
+    def _panel_number(self, word: str) -> int:
+        """The panel ``word`` names: "2", "second", or "last" for the highest-numbered one."""
+        if word in _LAST:
+            return max(self._panels, default=0)
+        return int(word) if word.isdigit() else ORDINALS[word]
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:

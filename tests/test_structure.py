@@ -27,6 +27,8 @@ def test_labels_are_deduplicated_in_order(matcher: SectionMatcher) -> None:
         ("who moderated panel3", {"Panel 3"}),
         ("What did the second panel discuss?", {"Panel 2"}),
         ("the 4th panel", {"Panel 4"}),
+        ("Who chaired the last panel?", {"Panel 4"}),  # the report's highest-numbered
+        ("what did the final panel recommend", {"Panel 4"}),
         ("What happened in panel three?", {"Panel 3"}),
         ("Panel No. 1 speakers", {"Panel 1"}),
         ("Compare panel 1 and panel 4", {"Panel 1", "Panel 4"}),
@@ -67,7 +69,9 @@ def test_only_panels_that_exist_in_the_index_are_named() -> None:
     matcher = SectionMatcher(["Introduction", "Panel 1", "Panel 2"])
     assert matcher.intent("What did the third panel say?").sections == frozenset()
     assert matcher.intent("What did the second panel say?").sections == frozenset({"Panel 2"})
+    assert matcher.intent("the last panel").sections == frozenset({"Panel 2"})
     assert matcher.intent("closing remarks").sections == frozenset()
+    assert SectionMatcher(["Introduction"]).intent("the last panel").sections == frozenset()
 
 
 TITLES = {
