@@ -16,7 +16,7 @@ from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument
 from .evidence import SentenceIndex
 from .focus import question_focus
-from .followup import Turn, resolve
+from .followup import Turn, asks_where, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
 from .questions import clean_question, mostly_latin
@@ -167,6 +167,10 @@ class Assistant:
         asked = clean_question(question, self.settings.max_question_chars)
         k = min(max(1, k or self.settings.top_k), 50)
         only = frozenset(sections) if sections else None
+        if previous is not None and asks_where(asked):
+            located = self._located(asked, previous, k, sections, documents)
+            if located is not None:
+                return located
         reading = self._read(asked, previous)
         text, searched, dense = reading.text, reading.searched, reading.dense
         notes = list(reading.notes)
@@ -306,6 +310,19 @@ class Assistant:
         blended = (1 - share) * zscore(relevance) + share * zscore(first)
         order = np.argsort(-blended, kind="stable")
         return [replace(top[i], relevance=float(relevance[i])) for i in order] + rest
+
+    def _located(
+        self, asked: str, previous: Turn, k: int, sections: list[str] | None, documents: list[str] | None
+    ) -> Answer | None:
+        """The previous answer again, saying where its first passage is: "which panel was that
+        in?" asks about the passage just read, not for a new search (which gave the panel's list
+        of speakers). None when the previous answer was no answer."""
+        again = self.ask(previous.search_query, k=k, sections=sections, documents=documents)
+        if again.abstained or not again.hits:
+            return None
+        first = again.hits[0]
+        where = f"That was {first.citation}, in “{first.chunk.section_title}” (the first passage below)."
+        return replace(again, question=asked, notes=[where, *again.notes])
 
     def _judge(self, text: str, positions: tuple[int, ...]) -> np.ndarray:
         assert self.reranker is not None

@@ -35,6 +35,28 @@ def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
     return Turn(answer.search_query, answer.hits[0].chunk.section_label)
 
 
+# "Which panel was that in?", "Where does it say that?": where the previous answer is in the
+# report, not a new topic. "Where was it held?" asks about a place, not about the report.
+_WHERE = re.compile(
+    r"""(?ix)^\s*(?:and|so|ok(?:ay)?|sorry)?[,\s]*(?:
+        (?:which|what)\s+(?:panel|section|part|chapter|paragraph|page|session)s?
+            (?:\s+of\s+the\s+(?:report|document))?\s+(?:was|is|are|were)\s+(?:that|this|it|these|those)\b
+      | (?:which|what)\s+(?:panel|section|part|chapter|paragraph|page|session)
+            \s+(?:said|says|mentioned|mentions)\s+(?:that|this|it)\b
+      | where\s+(?:is|was|are|were)\s+(?:that|this|it|these|those)
+            \s+(?:in\s+the\s+(?:report|document)|said|mentioned|written|stated|from)\b
+      | where\s+in\s+the\s+(?:report|document)\s+(?:is|was|are|were)\s+(?:that|this|it|these|those)\b
+      | where\s+(?:does|did|do)\s+(?:that|this|it|they|the\s+report)\s+(?:say|said|mention|come\s+from)\b
+      | (?:which|what)\s+(?:panel|section|part|page)\s*[?.!]*\s*$
+    )"""
+)
+
+
+def asks_where(question: str) -> bool:
+    """A follow-up asking where in the report the previous answer is ("which panel was that in?")."""
+    return bool(_WHERE.search(question)) and len(content_words(question)) <= MAX_FOLLOW_UP_WORDS
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2]
 

@@ -216,6 +216,39 @@ def test_a_follow_up_is_searched_with_the_previous_turn(fake_assistant: Assistan
     assert fake_assistant.ask(standalone, previous=previous).search_query == standalone
 
 
+@pytest.mark.parametrize(
+    ("question", "asks_where"),
+    [
+        ("which panel was that in?", True),
+        ("Which section is this from?", True),
+        ("where does it say that?", True),
+        ("ok, where is that in the report?", True),
+        ("what panel said that?", True),
+        ("which panel?", True),
+        ("and where was it held?", False),  # a place, not where in the report
+        ("Which panel discussed forced labour?", False),  # a question of its own
+        ("Where in the report is the employer pays model?", False),
+        ("Where is the OSCE based?", False),
+    ],
+)
+def test_a_follow_up_asking_where_the_previous_answer_is(question: str, asks_where: bool) -> None:
+    from assistant.followup import asks_where as where
+
+    assert where(question) is asks_where
+
+
+def test_where_that_was_is_the_previous_answer_with_its_citation(fake_assistant: Assistant) -> None:
+    """Not a new search for "panel": the passage just read, and where it is."""
+    previous_answer = fake_assistant.ask("What did Panel 2 say about procurement?")
+    previous = Turn(previous_answer.search_query, previous_answer.hits[0].chunk.section_label)
+    answer = fake_assistant.ask("which panel was that in?", previous=previous)
+    assert answer.question == "which panel was that in?"
+    assert [h.chunk for h in answer.hits] == [h.chunk for h in previous_answer.hits]
+    first = previous_answer.hits[0]
+    assert answer.notes[0].startswith(f"That was {first.citation}, in “{first.chunk.section_title}”")
+    assert answer.search_query == previous_answer.search_query  # the next follow-up leans on the same topic
+
+
 def test_a_short_question_naming_its_own_section_is_not_a_follow_up(fake_assistant: Assistant) -> None:
     previous = Turn("What did Panel 2 say about procurement?", "Panel 2")
     answer = fake_assistant.ask("Who moderated Panel 3?", previous=previous)
