@@ -50,6 +50,11 @@ class SentenceIndex:
         if len(spans) <= 1:
             return tuple(spans)
         scores = self.scores(position, query_vector, query_tokens)
+        # A line of one word (the title page's "REPORT") says nothing by itself: never the answer.
+        text = self._chunks[position].text
+        bare = np.array([len(text[s:e].split()) < 2 for s, e in spans])
+        if not bare.all():
+            scores = np.where(bare, -np.inf, scores)
         order = np.argsort(-scores)
         chosen = [int(order[0])]
         if scores[order[1]] >= scores[order[0]] - 0.03:

@@ -312,3 +312,19 @@ def test_chunk_ids_and_citations_are_unique(report: Report) -> None:
     assert len({c.citation for c in chunks}) == len(chunks)
     counts = Counter(c.kind for c in chunks)
     assert counts["recommendation"] == 58
+
+
+def test_a_one_word_line_is_never_marked_as_the_answer() -> None:
+    """ "What is this report about?" shares "report" with the title page's "REPORT" line, which
+    says nothing by itself: the line with the conference's title is marked instead."""
+    from conftest import make_chunk
+
+    from assistant.evidence import SentenceIndex
+    from assistant.lexical import tokenize
+
+    page = make_chunk(1, "Organization for Security\nREPORT\nConference “The Public-Private Partnership”")
+    index = SentenceIndex([page], None)
+    (start, end), *_ = index.best(0, None, set(tokenize("the report of the conference")))
+    assert page.text[start:end] == "Conference “The Public-Private Partnership”"
+    only = make_chunk(2, "REPORT")
+    assert SentenceIndex([only], None).best(0, None, set(tokenize("report"))) == ((0, 6),)
