@@ -49,6 +49,12 @@ def _shortened(words: str, most: int = 40) -> str:
     return " ".join(parts[:most]) + (" …" if len(parts) > most else "")
 
 
+def model_text(text: str) -> str:
+    """A text as both models read it: their tokenizers are uncased and split on white space (a
+    test checks it), so "What is THB?" and "what is  thb?" share a vector and verdicts."""
+    return " ".join(text.split()).lower()
+
+
 @dataclass(frozen=True)
 class Reading:
     """How one question is searched (see ``Assistant._read``)."""
@@ -95,10 +101,10 @@ class Assistant:
         )
         self.names, self.facts = self.scope.names, self.scope.facts
         # A room asks the same questions: identical dense queries reuse their vector, and identical
-        # candidate lists their re-ranking.
+        # candidate lists their re-ranking, whatever their case and spacing (``model_text``).
         size = self.settings.query_cache_size
-        self._query_vector = lru_cache(maxsize=size)(self._encode_query) if size > 0 else self._encode_query
-        self._relevance = lru_cache(maxsize=size)(self._judge) if size > 0 else self._judge
+        self._cached_vector = lru_cache(maxsize=size)(self._encode_query) if size > 0 else self._encode_query
+        self._cached_relevance = lru_cache(maxsize=size)(self._judge) if size > 0 else self._judge
 
     @classmethod
     def open(
@@ -323,6 +329,12 @@ class Assistant:
         first = again.hits[0]
         where = f"That was {first.citation}, in “{first.chunk.section_title}” (the first passage below)."
         return replace(again, question=asked, notes=[where, *again.notes])
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        return self._cached_vector(model_text(text))
+
+    def _relevance(self, text: str, positions: tuple[int, ...]) -> np.ndarray:
+        return self._cached_relevance(model_text(text), positions)
 
     def _judge(self, text: str, positions: tuple[int, ...]) -> np.ndarray:
         assert self.reranker is not None

@@ -124,6 +124,28 @@ def test_a_missing_package_means_no_reranker_not_a_crash(monkeypatch: pytest.Mon
         rerank.model_folder()
 
 
+def test_a_question_retyped_in_another_case_is_judged_once(fake_assistant: Assistant) -> None:
+    """A room types the question on the slide each their own way: one verdict serves them all."""
+    reranker = FavouriteReranker("no passage has this")
+    assistant = _with_reranker(fake_assistant, reranker)
+    first = assistant.ask(QUESTION)
+    again = assistant.ask("  " + QUESTION.upper().replace(" ", "  "))
+    assert len(reranker.calls) == 1
+    assert [h.chunk.id for h in first.hits] == [h.chunk.id for h in again.hits]
+
+
+@pytest.mark.model
+def test_both_models_read_a_question_whatever_its_case_and_spacing(real_assistant: Assistant) -> None:
+    """What lets the caches share one entry between "What is THB?" and "what is  thb?"."""
+    if not rerank.available():
+        pytest.skip(f"optional package {rerank.PACKAGE} is not installed")
+    reranker = rerank.Reranker()
+    passages = ["THB stands for trafficking in human beings.", "The panel was moderated by John Morrison."]
+    for typed, retyped in [("What is THB?", "what is  thb?"), ("Who moderated Panel 3?", " WHO MODERATED PANEL 3? ")]:
+        assert np.array_equal(real_assistant._encode_query(typed), real_assistant._encode_query(retyped))
+        assert np.array_equal(reranker.scores(typed, passages), reranker.scores(retyped, passages))
+
+
 @pytest.mark.model
 def test_the_real_model_prefers_the_answering_passage() -> None:
     if not rerank.available():
