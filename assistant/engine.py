@@ -174,7 +174,7 @@ class Assistant:
         k = min(max(1, k or self.settings.top_k), 50)
         only = frozenset(sections) if sections else None
         if previous is not None and asks_where(asked):
-            located = self._located(asked, previous, k, sections, documents)
+            located = self._located(asked, previous, k, sections, documents, timings)
             if located is not None:
                 return located
         reading = self._read(asked, previous)
@@ -318,13 +318,21 @@ class Assistant:
         return [replace(top[i], relevance=float(relevance[i])) for i in order] + rest
 
     def _located(
-        self, asked: str, previous: Turn, k: int, sections: list[str] | None, documents: list[str] | None
+        self,
+        asked: str,
+        previous: Turn,
+        k: int,
+        sections: list[str] | None,
+        documents: list[str] | None,
+        timings: dict[str, float] | None,
     ) -> Answer | None:
         """The previous answer again, saying where its first passage is: "which panel was that
         in?" asks about the passage just read, not for a new search (which gave the panel's list
-        of speakers). None when the previous answer was no answer."""
-        again = self.ask(previous.search_query, k=k, sections=sections, documents=documents)
-        if again.abstained or not again.hits:
+        of speakers). None when the previous answer was no answer, or when asking it again does not
+        put the same passage first (it was asked in another language, or in another section):
+        the note must name the passage the participant read."""
+        again = self.ask(previous.search_query, k=k, sections=sections, documents=documents, timings=timings)
+        if again.abstained or not again.hits or again.hits[0].chunk.id != previous.passage:
             return None
         first = again.hits[0]
         where = f"That was {first.citation}, in “{first.chunk.section_title}” (the first passage below)."

@@ -24,6 +24,7 @@ class Turn:
 
     search_query: str  # the previous question as it was searched
     section: str  # section label of the previous best passage
+    passage: str = ""  # id of the previous best passage ("which panel was that in?" points at it)
 
 
 def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
@@ -32,7 +33,7 @@ def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
     the previous turn in place. The chat and the evaluation both go through here."""
     if not answer.hits:
         return previous
-    return Turn(answer.search_query, answer.hits[0].chunk.section_label)
+    return Turn(answer.search_query, answer.hits[0].chunk.section_label, answer.hits[0].chunk.id)
 
 
 # "Which panel was that in?", "Where does it say that?": where the previous answer is in the

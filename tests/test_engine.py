@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from assistant.asked import Wanted
 from assistant.config import MODEL_PACKAGE, Settings
 from assistant.engine import Assistant
 from assistant.errors import InvalidQuestion, ModelUnavailable
-from assistant.followup import Turn
+from assistant.followup import Turn, turn_after
 from assistant.records import Chunk
 from assistant.retrieval import Scored
 from assistant.scope import NOT_ADDRESSED
@@ -240,13 +241,18 @@ def test_a_follow_up_asking_where_the_previous_answer_is(question: str, asks_whe
 def test_where_that_was_is_the_previous_answer_with_its_citation(fake_assistant: Assistant) -> None:
     """Not a new search for "panel": the passage just read, and where it is."""
     previous_answer = fake_assistant.ask("What did Panel 2 say about procurement?")
-    previous = Turn(previous_answer.search_query, previous_answer.hits[0].chunk.section_label)
+    previous = turn_after(previous_answer, None)
+    assert previous is not None
     answer = fake_assistant.ask("which panel was that in?", previous=previous)
     assert answer.question == "which panel was that in?"
     assert [h.chunk for h in answer.hits] == [h.chunk for h in previous_answer.hits]
     first = previous_answer.hits[0]
     assert answer.notes[0].startswith(f"That was {first.citation}, in “{first.chunk.section_title}”")
     assert answer.search_query == previous_answer.search_query  # the next follow-up leans on the same topic
+    # asked before in another language or section, the passage read may not come first again:
+    # no "That was ..." then, rather than a citation of another passage
+    elsewhere = replace(previous, passage="d#s9p9")
+    assert not fake_assistant.ask("which panel was that in?", previous=elsewhere).notes[0].startswith("That was")
 
 
 def test_a_short_question_naming_its_own_section_is_not_a_follow_up(fake_assistant: Assistant) -> None:

@@ -202,6 +202,7 @@ def test_context_turns_are_asked_first_in_one_conversation() -> None:
     results = run(items, ask)
     assert [q for q, _ in seen] == ["Who moderated Panel 1?", "And Panel 2?", "what did she say?", "Standalone?"]
     assert seen[0][1] is None and seen[3][1] is None  # no turn leaks into the next question
-    assert seen[1][1] == Turn("searched: Who moderated Panel 1?", "Panel 1")
-    assert seen[2][1] == Turn("searched: And Panel 2?", "Panel 1")
+    first = _answer("x", PASSAGES).hits[0].chunk.id
+    assert seen[1][1] == Turn("searched: Who moderated Panel 1?", "Panel 1", first)
+    assert seen[2][1] == Turn("searched: And Panel 2?", "Panel 1", first)
     assert [r.rank for r in results] == [1, 1]
