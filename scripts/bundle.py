@@ -195,7 +195,7 @@ def main(argv: list[str]) -> int:
     command, args = (argv[0], argv[1:]) if argv else ("", [])
     try:
         if command == "pins" and len(args) <= 1:
-            print("\n".join(pins(*args)))
+            print("\n".join(pins(args[0]) if args else pins()))
         elif command == "tools" and not args:
             print("\n".join(tools()))
         elif command == "manifest" and len(args) == 2 and args[1] in ("full", "project-only"):

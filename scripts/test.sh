@@ -13,5 +13,5 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 .venv/bin/ruff check assistant tests scripts
-.venv/bin/mypy assistant
+.venv/bin/mypy assistant tests scripts
 .venv/bin/python -m pytest -q "$@"

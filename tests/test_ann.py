@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from assistant import ann, config
+from assistant.embedding import Embedder
 from assistant.engine import Assistant
 from assistant.indexing import build_index
 from assistant.store import load_index
 
 
 def test_ivf_is_saved_with_a_large_build_and_ranks_like_flat(
-    settings_tmp: config.Settings, monkeypatch: pytest.MonkeyPatch, fake_embedder: object
+    settings_tmp: config.Settings, monkeypatch: pytest.MonkeyPatch, fake_embedder: Embedder
 ) -> None:
     embedder = fake_embedder
     flat = Assistant(build_index(settings_tmp, embedder, show_progress=False), embedder, settings_tmp)

@@ -20,7 +20,8 @@ def test_reply_carries_citations_one_passage_per_message(fake_assistant):
     assert [r.startswith(f"**[{n}] ") for n, r in enumerate(replies, start=1)] == [True] * 5
     assert conversation.previous is not None and conversation.previous.section == "Panel 3"
     # each passage message maps back to its hit, so a click or a flag names exactly one passage
-    assert conversation.hit_at(1).citation == "Panel 3, ¶1"
+    clicked = conversation.hit_at(1)
+    assert clicked is not None and clicked.citation == "Panel 3, ¶1"
     assert conversation.hit_at(0) is None  # the question itself
 
 
@@ -120,6 +121,10 @@ def test_two_questions_at_once_from_one_tab_are_both_kept_and_mapped(fake_assist
         thread.join()
     asked = [m["content"] for m in conversation.history if m["role"] == "user"]
     assert sorted(asked) == sorted(questions) and len(conversation.answers) == 2
-    for index, (answer, passage) in ((i, conversation.at(i)) for i in conversation.messages):
+    for index in conversation.messages:
+        found = conversation.at(index)
+        assert found is not None
+        answer, passage = found
+        assert passage is not None
         hit = answer.hits[passage]
         assert conversation.history[index]["content"].startswith(f"**[{hit.rank}] {hit.citation}**")

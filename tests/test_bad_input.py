@@ -66,7 +66,7 @@ def test_chat_handler(fake_assistant: Assistant, case: str, question: str, expec
     assert not UNESCAPED.search(shown), shown  # never markup, links or lists
     if expected.startswith("refused"):
         assert len(replies) == 1 and expected.removeprefix("refused: ") in replies[0].replace("\\", "")
-        assert fake_assistant.embedder.calls == before  # refused before any search  # type: ignore[attr-defined]
+        assert fake_assistant.embedder.calls == before  # type: ignore[attr-defined]  # refused before any search
         assert conversation.answers == []
     else:
         assert as_read(shown) == _expected_shown(question)

@@ -238,8 +238,13 @@ def test_bench_command_options(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Non
     import assistant.bench as bench
     from assistant import cli
 
-    seen = []
-    monkeypatch.setattr(bench, "main", lambda options: seen.append(options) or 0)
+    seen: list[bench.Options] = []
+
+    def record(options: bench.Options) -> int:
+        seen.append(options)
+        return 0
+
+    monkeypatch.setattr(bench, "main", record)
     out = tmp_path / "b.json"
     assert cli.main(["bench", "--quick", "--skip-room", "--shelf", "10,100", "--out", str(out)]) == 0
     assert cli.main(["bench", "--shelf", "", "--skip-web"]) == 0

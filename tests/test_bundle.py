@@ -125,7 +125,7 @@ def _fake_full_bundle(folder: Path, **changes: object) -> Path:
     (folder / "wheels").mkdir(parents=True)
     (folder / "wheels" / "torch-2.13.0-cp311-none-any.whl").write_bytes(b"0123456789")
     version, platform = _start_python()
-    manifest = {"mode": "full", "python": version, "platform": platform, "glibc": "2.28"}
+    manifest: dict[str, object] = {"mode": "full", "python": version, "platform": platform, "glibc": "2.28"}
     manifest["files"] = {"wheels/torch-2.13.0-cp311-none-any.whl": 10}
     (folder / "BUNDLE.json").write_text(json.dumps({**manifest, **changes}), "utf-8")
     return folder

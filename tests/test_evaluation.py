@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_chunk
@@ -152,7 +153,7 @@ def test_summarise_empty_and_format() -> None:
 
 def test_run_scores_each_question_with_the_given_ask(tmp_path: Path) -> None:
     path = tmp_path / "questions.jsonl"
-    items = [
+    items: list[dict[str, Any]] = [
         {"id": "a", "type": "people", "question": "Who moderated Panel 3?", "evidence": ["**John Morrison**"]},
         {"id": "b", "type": "people", "question": "Who was the rapporteur?", "evidence": ["Laura Germino"]},
         {"id": "c", "question": "What is the weather in Vienna?"},

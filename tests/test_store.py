@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -184,7 +185,7 @@ def test_save_interrupted_mid_way_through_chunks_keeps_the_previous_index(
     real_dumps = json.dumps
     calls = {"n": 0}
 
-    def dumps_then_fail(*args: object, **kwargs: object) -> str:
+    def dumps_then_fail(*args: Any, **kwargs: Any) -> str:
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt  # Ctrl-C half-way through chunks.jsonl

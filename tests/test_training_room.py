@@ -89,7 +89,7 @@ def test_browser_names_each_panels_moderator_speakers_and_rapporteur(outline):
 
 def test_browser_links_open_the_viewer_and_the_dropdown_lists_every_passage(fake_assistant, outline):
     page = _parse(render_outline(outline))
-    links = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
+    links = [attrs["href"] or "" for tag, attrs in page.tags if tag == "a"]
     first = outline.sections[-1].recommendations or outline.sections[4].recommendations
     assert view_link(first[0]) in links
     assert all(link.startswith("?view=") and "#" not in link for link in links)
@@ -138,7 +138,8 @@ def test_reference_leaves_out_missing_metadata(outline):
 
 
 def _conversation(fake_assistant, *questions):
-    history, conversation = [], None
+    history: list[dict[str, str]] = []
+    conversation = None
     for question in questions:
         history, _, conversation = respond(question, history, ALL, conversation, fake_assistant)
     return conversation
