@@ -98,6 +98,12 @@ OFF_SUBJECT = "is far from everything the report is about, in words it mostly do
 EXPLANATIONS = {AFTER_THE_REPORT: AFTERWARDS_NOTE, ABOUT_THIS_OCCASION: OCCASION_NOTE, ASKS_FOR_A_TEXT: TASK_NOTE}
 
 
+def best_relevance(shown: list[Scored]) -> float | None:
+    """The cross-encoder's best verdict on the passages served (None: they were not re-ranked)."""
+    verdicts = [s.relevance for s in shown if s.relevance is not None]
+    return max(verdicts) if verdicts else None
+
+
 @dataclass(frozen=True)
 class AbstainRule:
     """When to say the report does not address a question (calibrated on the public questions).
@@ -209,8 +215,8 @@ class AbstainRule:
             reasons.append(AFTER_THE_REPORT)
         if _THIS_OCCASION.search(asking):
             reasons.append(ABOUT_THIS_OCCASION)
-        verdicts = [s.relevance for s in shown or [] if s.relevance is not None]
-        if self.asks_for_a_text(asking) and verdicts and max(verdicts) < self.max_task_relevance:
+        best_verdict = best_relevance(shown or [])
+        if self.asks_for_a_text(asking) and best_verdict is not None and best_verdict < self.max_task_relevance:
             reasons.append(ASKS_FOR_A_TEXT)
         return reasons
 

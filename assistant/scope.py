@@ -12,19 +12,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .abstain import EXPLANATIONS, TASK_NOTE, AbstainRule
+from .abstain import EXPLANATIONS, TASK_NOTE, AbstainRule, best_relevance
 from .asked import FactCheck, mentioned
 from .asked import note as lacking_note
 from .lexical import PROPERTY_WORDS, tokenize
 from .names import NameChecker
 from .records import Chunk
+from .report import TERMINAL
 from .retrieval import Scored
 
 NOT_ADDRESSED = "The report does not appear to address this. The closest passages are shown below."
 NOT_ADDRESSED_ANY = "The documents do not appear to address this. The closest passages are shown below."
 # "the dates", "the venue": what is asked of a topic, not a topic the report would name.
 _PROPERTY_STEMS = frozenset(tokenize(" ".join(PROPERTY_WORDS)))
-_ENDS_SENTENCE = re.compile(r"[.!?;:][”\"’')\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,9 @@ class Scope:
         )
         if english and not reasons:
             reasons += [reason for reason in [self._elsewhere(asked, shown)] if reason]
+        heading = NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED
         if reasons:
-            said = [NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED]
-            return Verdict(True, "", said + [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS])
+            return Verdict(True, "", [heading] + [EXPLANATIONS[reason] for reason in reasons if reason in EXPLANATIONS])
         if english and rule.asks_for_a_text(asked.focus):
             return Verdict(False, "", [TASK_NOTE])
         if english:
@@ -103,7 +103,6 @@ class Scope:
                 if similarity is not None and similarity < self.rule.max_subject_similarity:
                     # A fact the report lacks, about something else than what it is about ("Who won
                     # the 2018 World Cup?"): not a near miss on its topic.
-                    heading = NOT_ADDRESSED_ANY if self.several else NOT_ADDRESSED
                     return Verdict(True, want.kind, [heading, lacking_note(want, names, where, closest=False)])
                 return Verdict(False, want.kind, [lacking_note(want, names, where)])
         return Verdict()
@@ -117,11 +116,9 @@ class Scope:
 
     def _elsewhere(self, asked: Asked, shown: list[Scored]) -> str | None:
         """The reason when the question is off the report's topic or subject, else None."""
-        verdicts = [s.relevance for s in shown if s.relevance is not None]
-        best = max(verdicts) if verdicts else None
         words = tokenize(asked.focus)
         share = self.known_share(words)
-        reason = self.rule.off_topic(self.names.unknown(asked.focus), share, best)
+        reason = self.rule.off_topic(self.names.unknown(asked.focus), share, best_relevance(shown))
         similarity = self._subject_similarity(asked) if reason is None else None
         if similarity is not None:
             reason = self.rule.off_subject(similarity, share, len(words))
@@ -173,7 +170,7 @@ def _is_short_lines(text: str, min_words: int) -> bool:
     """A line under ``min_words`` words, or a passage of lines none of which ends a sentence (the
     title page): each line is searched as its own sentence, so a name it shares is close."""
     lines = text.split("\n")
-    return len(text.split()) < min_words or (len(lines) > 1 and not any(_ENDS_SENTENCE.search(x) for x in lines))
+    return len(text.split()) < min_words or (len(lines) > 1 and not any(TERMINAL.search(x.rstrip()) for x in lines))
 
 
 def _share_used(specific: dict[str, float], used: frozenset[str]) -> float:
