@@ -304,6 +304,8 @@ def serve(
     login, who = access(host, auth or settings.auth, no_auth)
     check_port_free(host, port)
     assistant = Assistant.open(settings)
+    if assistant.speller is not None:
+        assistant.speller.load()  # the English word list now, not during the room's first question
     demo = build_app(assistant, settings=settings)
     print(f"Serving on http://{host}:{port} : {who}  (Ctrl+C to stop)", file=sys.stderr)
     print(f"Feedback flags are appended to {settings.feedback_path}", file=sys.stderr)

@@ -104,7 +104,10 @@ _AMOUNT = re.compile(
 )
 _BY_WHEN = re.compile(r"(?i)\bby\s+(?:what|which)\s+(?:year|date)\b|\bby when\b")
 _DEADLINE = re.compile(r"(?i)\b(?:by|until|before)\s+(?:(?:the\s+)?end\s+of\s+)?(?:1[89]|20)\d\d\b")
-_WHEN = re.compile(r"(?i)\b(?:in\s+)?(?:what|which)\s+year\b|^\s*when\s+(?:was|were|did|is|will)\b")
+_WHAT_YEAR = re.compile(r"(?i)\b(?:in\s+)?(?:what|which)\s+year\b")
+# "When was/will ...?" asks for a time: a year answers it, and so does a day and month without
+# one ("the results would be presented on December 13 in Vienna").
+_WHEN = re.compile(r"(?i)^\s*when\s+(?:was|were|did|is|will)\b")
 _WHAT_DATE = re.compile(r"(?i)\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bon what day\b")
 # "What figure did they give for the number of people in forced labour?": a count of people.
 _FIGURE = re.compile(r"(?i)\b(?:what|which)\s+(?:figure|number|statistic)s?\b")
@@ -118,6 +121,7 @@ class Wanted:
     kind: str  # "number", "amount", "percentage", "winner", "list", "phone number", "year" or "date"
     counted: str = ""
     deadline: bool = False  # "by what year": answered by "by 2025", whatever words stand around it
+    when: bool = False  # "when was ...?": a date, answered by a year or by a day and month
 
 
 def wanted(question: str) -> Wanted | None:
@@ -146,8 +150,10 @@ def wanted(question: str) -> Wanted | None:
         return Wanted("winner")
     if _BY_WHEN.search(question):
         return Wanted("year", deadline=True)
-    if _WHEN.search(question):
+    if _WHAT_YEAR.search(question):
         return Wanted("year")
+    if _WHEN.search(question):
+        return Wanted("date", when=True)
     if _WHAT_DATE.search(question):
         return Wanted("date")
     return None
@@ -245,8 +251,8 @@ def _gives(want: Wanted, sentence: str, topic: set[str] | None, asked: set[str])
         return shares_topic and bool(_WON.search(sentence))
     if want.deadline and _DEADLINE.search(sentence):
         return True  # a target year answers a reworded question that shares no word with it
-    pattern = _YEAR if want.kind == "year" else _DAY_MONTH
-    return shares_topic and any(found not in asked for found in pattern.findall(sentence))
+    patterns = (_YEAR, _DAY_MONTH) if want.when else (_YEAR,) if want.kind == "year" else (_DAY_MONTH,)
+    return shares_topic and any(found not in asked for pattern in patterns for found in pattern.findall(sentence))
 
 
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w'’-]*[A-Za-z])*")
@@ -263,6 +269,8 @@ def mentioned(question: str, passages: list[str]) -> list[str]:
 def note(want: Wanted, mentioned: list[str], where: str = "The report", closest: bool = True) -> str:
     """The line shown above the closest passages: what they are about, and what they lack (and,
     unless another line says so already, that the closest passages follow: ``closest``)."""
-    subject = f"mentions {', '.join(mentioned)} but" if mentioned else "has passages on this topic but"
+    # Quoted: a name may be an adjective ("mentions “French”"), which reads wrong unquoted.
+    quoted = ", ".join(f"“{name}”" for name in mentioned)
+    subject = f"mentions {quoted} but" if mentioned else "has passages on this topic but"
     said = f"{where} {subject} does not give the {want.kind} asked for."
     return f"{said} The closest passages are shown below: check them before quoting one." if closest else said

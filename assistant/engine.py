@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import acronyms, multilingual, onnxrt, rerank
+from . import acronyms, multilingual, onnxrt, rerank, spelling
 from .abstain import AbstainRule
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english
@@ -100,6 +100,11 @@ class Assistant:
             index.chunks, index.vectors, self.retriever.lexical.vocabulary, self.abstain_rule, self.names_documents
         )
         self.names, self.facts = self.scope.names, self.scope.facts
+        self.speller = (
+            spelling.Speller((c.text for c in index.chunks), self.retriever.lexical.vocabulary)
+            if spelling.available()
+            else None
+        )
         # A room asks the same questions: identical dense queries reuse their vector, and identical
         # candidate lists their re-ranking, whatever their case and spacing (``model_text``).
         size = self.settings.query_cache_size
@@ -177,6 +182,9 @@ class Assistant:
             located = self._located(asked, previous, k, sections, documents, timings)
             if located is not None:
                 return located
+        as_typed = asked
+        mended = self._mended(asked)
+        asked = mended.text
         reading = self._read(asked, previous)
         text, searched, dense = reading.text, reading.searched, reading.dense
         notes = list(reading.notes)
@@ -244,12 +252,14 @@ class Assistant:
             notes.insert(len(verdict.notes), meaning)
         if reading.words:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
+        if mended.fixes:
+            notes.append("Read with its spelling mended: " + ", ".join(f"{a} → {b}" for a, b in mended.fixes) + ".")
         if reading.follow_up:
             notes.append(f"Read as a follow-up: {_shortened(searched)}")
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(
-            question=asked,
+            question=as_typed,
             hits=hits,
             abstained=verdict.abstained,
             notes=notes,
@@ -257,6 +267,15 @@ class Assistant:
             matched_words=reading.words,
             lacking=verdict.lacking,
         )
+
+    def _mended(self, asked: str) -> spelling.Mended:
+        """``asked`` with its typing slips mended, when it reads as English before and after (a
+        German "wurden" is no slip of "burden")."""
+        vocabulary = self.retriever.lexical.vocabulary
+        if self.speller is None or not mostly_latin(asked) or not looks_english(asked, vocabulary):
+            return spelling.Mended(asked)
+        mended = self.speller.mend(asked)
+        return mended if mended.fixes and looks_english(mended.text, vocabulary) else spelling.Mended(asked)
 
     def _read(self, asked: str, previous: Turn | None) -> Reading:
         """How a question is searched: in English, with the previous turn's context when it is a

@@ -46,7 +46,7 @@ def check() -> FactCheck:
         ("How much did the survey cost?", Wanted("amount")),
         ("What fine does a company face?", Wanted("amount")),
         ("In what year was the law adopted?", Wanted("year")),
-        ("When was the hotline set up?", Wanted("year")),
+        ("When was the hotline set up?", Wanted("date", when=True)),
         ("On what day did the conference open?", Wanted("date")),
         ("How many people attended the training?", Wanted("number", "people")),
         ("What is the budget of the hotline?", Wanted("amount")),
@@ -113,6 +113,11 @@ def test_what_a_question_asks_for(question: str, expected: Wanted | None) -> Non
         # a year beside the topic answers; the conference's own year does not
         ("In what year was the law adopted?", [REPORT[0], REPORT[3]], None),
         ("In what year was the model law drafted?", [REPORT[8], REPORT[0]], "year"),
+        # "when" is answered by a day and month as well as by a year; "what year" only by a year
+        ("When will the results be presented?", ["The results would be presented on December 13 in Vienna."], None),
+        ("When was the hotline set up?", [REPORT[2]], None),
+        ("When was the model law drafted?", [REPORT[8], REPORT[0]], "date"),
+        ("In what year will the results be presented?", ["The results would be presented on December 13."], "year"),
         # nothing asked for
         ("Which companies signed the Code?", [REPORT[0]], None),
     ],
@@ -137,6 +142,6 @@ def test_the_note_names_what_the_report_mentions() -> None:
     names = mentioned(question, passages)
     assert names == ["AccorHotels", "Russia"]
     text = note(Wanted("number", "hotels"), names)
-    assert text.startswith("The report mentions AccorHotels, Russia but does not give the number asked for.")
+    assert text.startswith("The report mentions “AccorHotels”, “Russia” but does not give the number asked for.")
     assert "closest passages are shown below" in text
     assert note(Wanted("year"), []).startswith("The report has passages on this topic but does not give the year")
