@@ -16,7 +16,7 @@ from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument
 from .evidence import SentenceIndex
 from .focus import question_focus
-from .followup import Turn, asks_where, resolve
+from .followup import Turn, asks_for_more, asks_where, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
 from .questions import clean_question, mostly_latin
@@ -197,6 +197,10 @@ class Assistant:
         if timings is not None:
             timings["embed"] = time.perf_counter() - started
         candidates = self.settings.rerank_candidates if self.reranker is not None else 0
+        left_out: tuple[str, ...] = ()
+        if previous is not None and reading.follow_up and asks_for_more(asked):
+            # "Tell me more": the next passages on the previous topic; those shown are not news.
+            left_out = previous.shown or (previous.passage,)
         scored, _intent = self.retriever.rank(
             searched,
             query_vector=query_vector,
@@ -204,10 +208,12 @@ class Assistant:
             also_dense=also_dense,
             only_sections=only,
             only_documents=only_documents,
-            limit=max(k, 10, candidates),
+            limit=max(k, 10, candidates) + len(left_out),
             intent=reading.intent,
             timings=timings,
         )
+        if left_out:
+            scored = [s for s in scored if self.index.chunks[s.position].id not in left_out]
         first_stage = scored
         # What the cross-encoder reads: the asking part of an English message (not a follow-up,
         # whose searched text carries the previous turn's words on purpose).
@@ -254,8 +260,8 @@ class Assistant:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
         if mended.fixes:
             notes.append("Read with its spelling mended: " + ", ".join(f"{a} → {b}" for a, b in mended.fixes) + ".")
-        if reading.follow_up:
-            notes.append(f"Read as a follow-up: {_shortened(searched)}")
+        if reading.follow_up and previous is not None:
+            notes.append(self._follow_up_note(previous, len(left_out)))
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked
         return Answer(
@@ -266,7 +272,19 @@ class Assistant:
             search_query=searched,
             matched_words=reading.words,
             lacking=verdict.lacking,
+            more_of=previous.asked if left_out and previous is not None else "",
+            left_out=left_out,
         )
+
+    @staticmethod
+    def _follow_up_note(previous: Turn, left_out: int) -> str:
+        """Which question a follow-up was read with ("Read as a follow-up to “Who moderated Panel
+        4?” (Panel 4)."), and for "tell me more", that the passages shown already are left out."""
+        asked = _shortened(previous.asked, 25)
+        if left_out:
+            shown = "the passage" if left_out == 1 else f"the {left_out} passages"
+            return f"More on “{asked}”: {shown} shown before left out, the next closest below."
+        return f"Read as a follow-up to “{asked}” ({previous.section})."
 
     def _mended(self, asked: str) -> spelling.Mended:
         """``asked`` with its typing slips mended, when it reads as English before and after (a

@@ -25,6 +25,12 @@ class Turn:
     search_query: str  # the previous question as it was searched
     section: str  # section label of the previous best passage
     passage: str = ""  # id of the previous best passage ("which panel was that in?" points at it)
+    question: str = ""  # the previous question as typed: the follow-up's note names it
+    shown: tuple[str, ...] = ()  # ids of the passages shown so far ("tell me more" leaves them out)
+
+    @property
+    def asked(self) -> str:
+        return self.question or self.search_query
 
 
 def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
@@ -33,7 +39,32 @@ def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
     the previous turn in place. The chat and the evaluation both go through here."""
     if not answer.hits:
         return previous
-    return Turn(answer.search_query, answer.hits[0].chunk.section_label, answer.hits[0].chunk.id)
+    first = answer.hits[0].chunk
+    shown = answer.left_out + tuple(hit.chunk.id for hit in answer.hits)
+    if answer.more_of and previous is not None:  # "tell me more" keeps the topic it asked more of
+        return Turn(previous.search_query, first.section_label, first.id, answer.more_of, shown)
+    return Turn(answer.search_query, first.section_label, first.id, answer.question, shown)
+
+
+# Asking for more on the previous answer ("tell me more", "go on", "more details please", "anything
+# else?"): words that say nothing of a topic, so the previous one is meant.
+MORE_WORDS = frozenset(
+    """more else details detail please elaborate expand continue further explain tell anything info
+    information keep going said say""".split()  # noqa: SIM905
+)
+
+
+def asks_for_more(question: str) -> bool:
+    """A message that only asks for more on the previous answer ("tell me more", "go on")."""
+    words = [w.lower() for w in _WORD.findall(question)]
+    if re.fullmatch(r"(?i)\s*(?:go on|keep going|continue|more)\s*[.!?]*\s*", question):
+        return True
+    content = content_words(question)
+    return (
+        bool(content)
+        and all(w.lower() in MORE_WORDS for w in content)
+        and any(w in {"more", "else", "elaborate", "expand", "details", "further", "continue"} for w in words)
+    )
 
 
 # "Which panel was that in?", "Where does it say that?": where the previous answer is in the
@@ -75,7 +106,7 @@ def is_follow_up(question: str) -> bool:
     """Leans on a pronoun or a connective ("and ...", "who said that?"), or is a bare word or two."""
     words = len(content_words(question))
     leans = bool(_ANAPHORA.search(_EXISTENTIAL.sub(" ", question)))
-    return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and leans)
+    return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and leans) or asks_for_more(question)
 
 
 # Words that ask rather than say what about: a follow-up made of these and pronouns ("and what did
@@ -115,7 +146,7 @@ def resolve(question: str, previous: Turn | None, names_section: bool, follow_up
         follow_up = is_follow_up(question)
     if previous is None or names_section or not follow_up:
         return question
-    if own_topic(question) and not _THING.search(question):
+    if own_topic(question) and not _THING.search(question) and not asks_for_more(question):
         return f"{question} ({previous.section})"
     asked = question.lower()
     carried: dict[str, str] = {}  # each word once, whatever its case ("Panel", "panel")

@@ -349,7 +349,8 @@ def test_a_follow_up_in_russian_carries_the_previous_turn(translating: Assistant
 
     previous = Turn("what recommended second panel", "Panel 2")  # as the chat keeps a Russian turn
     answer = translating.ask("А кто модерировал?", previous=previous)
-    assert "Read as a follow-up: who (Panel 2) recommended second panel" in answer.notes
+    assert answer.search_query == "who (Panel 2) recommended second panel"
+    assert "Read as a follow-up to “what recommended second panel” (Panel 2)." in answer.notes
     assert "Panel 2, ¶1" in [h.citation for h in answer.hits[:3]]  # "This panel was moderated by ..."
     assert not answer.abstained  # the bare follow-up is far from everything; the turn it leans on is not
     alone = translating.ask("А кто модерировал?")
@@ -409,6 +410,7 @@ def test_a_russian_follow_up_to_an_english_turn_reads_the_previous_section(trans
     from assistant.followup import Turn
 
     answer = translating.ask("а что они рекомендовали?", previous=Turn("Who moderated Panel 3?", "Panel 3"))
-    assert any(n.startswith("Read as a follow-up: what they recommended (Panel 3)") for n in answer.notes)
+    assert answer.search_query.startswith("what they recommended (Panel 3)")
+    assert "Read as a follow-up to “Who moderated Panel 3?” (Panel 3)." in answer.notes
     assert {h.chunk.section_label for h in answer.hits[:3]} == {"Panel 3"}
     assert all(h.chunk.kind == "recommendation" for h in answer.hits[:3])

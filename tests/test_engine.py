@@ -211,7 +211,7 @@ def test_a_follow_up_is_searched_with_the_previous_turn(fake_assistant: Assistan
     answer = fake_assistant.ask("and what did they recommend?", previous=previous)
     assert answer.question == "and what did they recommend?"
     assert "Panel 2" in answer.search_query and "procurement" in answer.search_query
-    assert any(note.startswith("Read as a follow-up:") for note in answer.notes)
+    assert "Read as a follow-up to “What did Panel 2 say about procurement?” (Panel 2)." in answer.notes
     assert answer.hits[0].chunk.section_label == "Panel 2"
     standalone = "Which organisations developed the Children's Rights and Business Principles?"
     assert fake_assistant.ask(standalone, previous=previous).search_query == standalone
@@ -448,3 +448,42 @@ def test_an_existential_there_is_not_a_follow_up(question: str, follow_up: bool)
     from assistant.followup import is_follow_up
 
     assert is_follow_up(question) is follow_up
+
+
+@pytest.mark.parametrize(
+    ("message", "more"),
+    [
+        ("tell me more", True),
+        ("go on", True),
+        ("more details please", True),
+        ("can you elaborate?", True),
+        ("anything else?", True),
+        ("tell me about bitcoin", False),  # a topic of its own
+        ("What more can companies do?", False),
+        ("Is there anything else companies should do?", False),
+    ],
+)
+def test_asking_for_more(message: str, more: bool) -> None:
+    from assistant.followup import asks_for_more
+
+    assert asks_for_more(message) is more
+
+
+def test_tell_me_more_gives_the_next_passages_on_the_previous_topic(fake_assistant: Assistant) -> None:
+    """The passages shown are not news: "tell me more" shows the next ones on the same topic, says
+    so, and a second "more" goes on from there (never showing a passage twice)."""
+    from assistant.followup import turn_after
+
+    first = fake_assistant.ask("What did the report say about recruitment fees?")
+    turn = turn_after(first, None)
+    more = fake_assistant.ask("tell me more", previous=turn)
+    shown = {h.chunk.id for h in first.hits}
+    assert more.hits and not shown & {h.chunk.id for h in more.hits}
+    assert (
+        "More on “What did the report say about recruitment fees?”: the 5 passages shown before left out"
+        in (more.notes[-1])
+    )
+    turn = turn_after(more, turn)
+    again = fake_assistant.ask("more", previous=turn)
+    assert again.hits and not (shown | {h.chunk.id for h in more.hits}) & {h.chunk.id for h in again.hits}
+    assert again.notes[-1].startswith("More on “What did the report say about recruitment fees?”: the 10 passages")

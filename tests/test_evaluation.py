@@ -203,7 +203,8 @@ def test_context_turns_are_asked_first_in_one_conversation() -> None:
     results = run(items, ask)
     assert [q for q, _ in seen] == ["Who moderated Panel 1?", "And Panel 2?", "what did she say?", "Standalone?"]
     assert seen[0][1] is None and seen[3][1] is None  # no turn leaks into the next question
-    first = _answer("x", PASSAGES).hits[0].chunk.id
-    assert seen[1][1] == Turn("searched: Who moderated Panel 1?", "Panel 1", first)
-    assert seen[2][1] == Turn("searched: And Panel 2?", "Panel 1", first)
+    shown = tuple(hit.chunk.id for hit in _answer("x", PASSAGES).hits)
+    first = shown[0]
+    assert seen[1][1] == Turn("searched: Who moderated Panel 1?", "Panel 1", first, "Who moderated Panel 1?", shown)
+    assert seen[2][1] == Turn("searched: And Panel 2?", "Panel 1", first, "And Panel 2?", shown)
     assert [r.rank for r in results] == [1, 1]
