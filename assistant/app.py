@@ -277,7 +277,7 @@ def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, sessi
         ssr_mode=False,
         allowed_paths=[],
         run_history=False,
-        footer_links=["api"],
+        footer_links=[],  # no "Use via API" for a room (gradio_client still works: bench/web.py)
         enable_monitoring=False,
         state_session_capacity=sessions,
         mcp_server=False,

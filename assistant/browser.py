@@ -44,9 +44,9 @@ def render_outline(outline: Outline) -> str:
         if outline.several and section.doc != document:
             document = section.doc
             parts.append(f'<h3 class="doc" data-doc="{escape(document)}">{escape(outline.title(document))}</h3>')
-        count = f"{len(section.paragraphs)} paragraphs"
+        count = _counted(len(section.paragraphs), "paragraph")
         if section.recommendations:
-            count += f", {len(section.recommendations)} recommendations"
+            count += ", " + _counted(len(section.recommendations), "recommendation")
         opened = " open" if section.recommendations else ""
         parts.append(
             f'<details class="section" data-doc="{escape(section.doc)}" data-section="{escape(section.label)}"{opened}>'
@@ -64,10 +64,15 @@ def render_outline(outline: Outline) -> str:
     return "".join(parts)
 
 
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def passage_choices(outline: Outline) -> list[tuple[str, str]]:
     """(label, chunk id) for a dropdown of every citable passage, in reading order."""
     choices = []
     for chunk in outline.chunks.values():
-        preview = chunk.text[:70] + ("…" if len(chunk.text) > 70 else "")
+        text = " ".join(chunk.text.split())  # the title page's lines, one line each, read as one
+        preview = text[:70] + ("…" if len(text) > 70 else "")
         choices.append((f"{outline.cite(chunk)}: {preview}", chunk.id))
     return choices

@@ -43,6 +43,10 @@ def load_embedder(settings: Settings) -> Embedder:
     return MiniLMEmbedder(threads=settings.torch_threads, onnx_dir=settings.onnx_dir)
 
 
+# Asked for more when the passages shown were all the report has on the topic.
+NOTHING_MORE = "The report has nothing more on “{}” than the passages shown before."
+
+
 def _shortened(words: str, most: int = 40) -> str:
     """At most ``most`` words: a note, not a second copy of a long question."""
     parts = words.split()
@@ -245,6 +249,9 @@ class Assistant:
         verdict = self.scope.judge(
             Asked(text, focus, reading.english, reading.floor, query_vector), first_stage, scored
         )
+        if left_out and previous is not None and verdict.abstained:
+            # "Tell me more" when the passages shown were all the report has on it.
+            verdict = replace(verdict, notes=[NOTHING_MORE.format(_shortened(previous.asked, 25))])
         notes[0:0] = verdict.notes
         if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
@@ -258,9 +265,12 @@ class Assistant:
             notes.insert(len(verdict.notes), meaning)
         if reading.words:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
+        if only:
+            # A filter left on from an earlier question silently changes the answer: say it.
+            notes.append(f"Searched only in {', '.join(sorted(only))}: the rest of the report was left out.")
         if mended.fixes:
             notes.append("Read with its spelling mended: " + ", ".join(f"{a} → {b}" for a, b in mended.fixes) + ".")
-        if reading.follow_up and previous is not None:
+        if reading.follow_up and previous is not None and not (left_out and verdict.abstained):
             notes.append(self._follow_up_note(previous, len(left_out)))
         if timings is not None:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - ranked

@@ -28,7 +28,11 @@ body.projector .gradio-container { font-size: 23px; color: #000; background: #ff
 body.projector #chat .message, body.projector .src-view, body.projector .outline { font-size: 23px; }
 body.projector mark { background: #ffd400 !important; font-weight: 600; }
 body.projector .src-context { opacity: 1; color: #333; }
-@media (max-width: 640px) { .gradio-container { padding: 4px !important; } #chat { height: 70vh !important; } }
+@media (max-width: 640px) { .gradio-container { padding: 4px !important; }
+  #chat { height: max(320px, calc(100svh - 470px)) !important; }
+  /* the chat leaves the question box on the first screen; the filter and the projector switch
+     each take a line (side by side, the switch's label wrapped to six lines) */
+  #section, #projector, #document { min-width: 100% !important; } }
 """
 
 PROJECTOR_JS = "(on) => { document.body.classList.toggle('projector', !!on); return on; }"
@@ -81,6 +85,19 @@ SCROLL_JS = """
     const wanted = top(newest) - top(questions[0]);
     if (Math.abs(box.scrollTop - wanted) > 1) box.scrollTop = wanted;
   };
+  // The source viewer opens on the passage it cites, not on the two passages before it (on a
+  // phone those filled the screen): once per passage shown, when its tab is visible.
+  const shown = new WeakSet();
+  const cite = () => {
+    const cited = document.querySelector('#viewer .src-cited');
+    if (!cited || shown.has(cited) || cited.offsetParent === null) return;
+    shown.add(cited);
+    const top = cited.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.5) cited.scrollIntoView({ block: 'start' });
+  };
   new MutationObserver(place).observe(document.body, { childList: true, subtree: true });
+  new MutationObserver(cite).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'style', 'hidden'],
+  });
 }
 """

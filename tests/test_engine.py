@@ -110,6 +110,13 @@ def test_section_filter_never_pads_with_other_sections(fake_assistant: Assistant
     assert {h.chunk.section_label for h in both.hits} == {"Panel 1", "Panel 4"}
 
 
+def test_a_section_filter_is_said_in_the_answer(fake_assistant: Assistant) -> None:
+    """A filter left on from an earlier question must not change an answer silently."""
+    filtered = fake_assistant.ask("What is the Baltic Sea Labour Forum?", sections=["Panel 2"])
+    assert "Searched only in Panel 2: the rest of the report was left out." in filtered.notes
+    assert not any(n.startswith("Searched only") for n in fake_assistant.ask("What is the BSLF?").notes)
+
+
 def test_answer_to_json(fake_assistant: Assistant) -> None:
     data = fake_assistant.ask("Who moderated Panel 3?", k=3).to_json()
     json.dumps(data)  # serialisable as is
@@ -487,3 +494,16 @@ def test_tell_me_more_gives_the_next_passages_on_the_previous_topic(fake_assista
     again = fake_assistant.ask("more", previous=turn)
     assert again.hits and not (shown | {h.chunk.id for h in more.hits}) & {h.chunk.id for h in again.hits}
     assert again.notes[-1].startswith("More on “What did the report say about recruitment fees?”: the 10 passages")
+
+
+@pytest.mark.model
+def test_asking_for_more_when_the_report_has_no_more_says_so(real_assistant: Assistant) -> None:
+    from assistant.engine import NOTHING_MORE
+    from assistant.followup import turn_after
+
+    first = real_assistant.ask("What is the Golden Dreams app?")
+    assert "Golden Dreams" in first.hits[0].chunk.text
+    more = real_assistant.ask("tell me more", previous=turn_after(first, None))
+    assert more.abstained  # one paragraph is all the report has on the app
+    assert more.notes[0] == NOTHING_MORE.format("What is the Golden Dreams app?")
+    assert not any("Golden Dreams" in h.chunk.text for h in more.hits)

@@ -96,6 +96,9 @@ def test_browser_links_open_the_viewer_and_the_dropdown_lists_every_passage(fake
     choices = passage_choices(outline)
     assert [chunk_id for _, chunk_id in choices] == [c.id for c in fake_assistant.index.chunks]
     assert choices[0][0].startswith(fake_assistant.index.chunks[0].citation + ": ")
+    assert "in Europe Special" in choices[0][0]  # the title page's lines, not run together
+    text = "".join(page.text)
+    assert "(1 paragraph)" in text and "(1 paragraphs)" not in text  # the title page, the disclaimer
 
 
 # --- source viewer --------------------------------------------------------------------------
