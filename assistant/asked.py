@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .lexical import FRAMING_WORDS, tokenize
@@ -211,6 +212,16 @@ class FactCheck:
                 if _gives(want, sentence, None if anywhere else topic, asked):
                     return None
         return want
+
+
+def gives_what_is_asked(question: str) -> Callable[[str], bool] | None:
+    """Whether a sentence gives the kind of fact ``question`` asks for (a count, a year, ...),
+    wherever it stands; None when it asks for none. The highlighted sentence prefers it."""
+    want = wanted(question)
+    if want is None:
+        return None
+    asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
+    return lambda sentence: _gives(want, sentence, None, asked)
 
 
 def _lists(noun: str, passage: str) -> bool:

@@ -10,19 +10,20 @@ import numpy as np
 
 from . import acronyms, multilingual, onnxrt, rerank, spelling
 from .abstain import AbstainRule
+from .asked import gives_what_is_asked
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument
 from .evidence import SentenceIndex
 from .focus import question_focus
-from .followup import Turn, asks_for_more, asks_where, resolve
+from .followup import Turn, asks_for_more, asks_where, asks_who_said, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
 from .questions import clean_question, mostly_latin
 from .records import Answer, Hit
 from .retrieval import RankingWeights, Retriever, Scored, zscore
-from .scope import Asked, Scope
+from .scope import Asked, Scope, Verdict
 from .store import REBUILD_HINT, Index
 from .structure import QueryIntent
 
@@ -45,6 +46,10 @@ def load_embedder(settings: Settings) -> Embedder:
 
 # Asked for more when the passages shown were all the report has on the topic.
 NOTHING_MORE = "The report has nothing more on “{}” than the passages shown before."
+
+
+def _listed(labels: frozenset[str]) -> str:
+    return ", ".join(sorted(labels))
 
 
 def _shortened(words: str, most: int = 40) -> str:
@@ -186,6 +191,10 @@ class Assistant:
             located = self._located(asked, previous, k, sections, documents, timings)
             if located is not None:
                 return located
+        if previous is not None and asks_who_said(asked):
+            attributed = self._attributed(asked, previous, k, sections, documents, timings)
+            if attributed is not None:
+                return attributed
         as_typed = asked
         mended = self._mended(asked)
         asked = mended.text
@@ -218,6 +227,20 @@ class Assistant:
         )
         if left_out:
             scored = [s for s in scored if self.index.chunks[s.position].id not in left_out]
+        whole = reading.intent is not None and reading.intent.about_whole and not only
+        if whole and reading.intent is not None:
+            # "What is this report about?": its opening section, in reading order, answers it; no
+            # passage shares its words, so neither the cross-encoder nor a cosine can judge it.
+            opening, _ = self.retriever.rank(
+                searched,
+                query_vector=query_vector,
+                only_sections=reading.intent.sections,
+                only_documents=only_documents,
+                limit=k,
+            )
+            opening.sort(key=lambda s: s.position)
+            scored = opening + [s for s in scored if s.position not in {o.position for o in opening}]
+            candidates = 0
         first_stage = scored
         # What the cross-encoder reads: the asking part of an English message (not a follow-up,
         # whose searched text carries the previous turn's words on purpose).
@@ -230,12 +253,13 @@ class Assistant:
         ranked = time.perf_counter()
         names_document = self.names_documents
         query_tokens = set(tokenize(searched))
+        gives = gives_what_is_asked(asked) if reading.english else None
         hits = [
             Hit(
                 chunk=self.index.chunks[s.position],
                 score=s.score,
                 rank=rank,
-                evidence=self.sentences.best(s.position, query_vector, query_tokens),
+                evidence=self.sentences.best(s.position, query_vector, query_tokens, gives),
                 names_document=names_document,
                 relevance=s.relevance,
             )
@@ -246,14 +270,19 @@ class Assistant:
             # every section: its cosines are low for short questions, and a section filter made
             # answered ones abstain. The English words found move other passages up.
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
-        verdict = self.scope.judge(
-            Asked(text, focus, reading.english, reading.floor, query_vector), first_stage, scored
+        verdict = (
+            Verdict()
+            if whole
+            else self.scope.judge(Asked(text, focus, reading.english, reading.floor, query_vector), first_stage, scored)
         )
         if left_out and previous is not None and verdict.abstained:
             # "Tell me more" when the passages shown were all the report has on it.
             verdict = replace(verdict, notes=[NOTHING_MORE.format(_shortened(previous.asked, 25))])
         notes[0:0] = verdict.notes
-        if reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
+        if whole and reading.intent is not None:
+            whole_of = "the documents are" if self.names_documents else "the whole report is"
+            notes.append(f"Read as asking what {whole_of} about: {_listed(reading.intent.sections)}, in order.")
+        elif reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
             if reading.english and not reading.follow_up:
                 missing += [w for w in self.scope.unused_topic(focus) if w not in missing]
@@ -363,6 +392,50 @@ class Assistant:
         blended = (1 - share) * zscore(relevance) + share * zscore(first)
         order = np.argsort(-blended, kind="stable")
         return [replace(top[i], relevance=float(relevance[i])) for i in order] + rest
+
+    def _attributed(
+        self,
+        asked: str,
+        previous: Turn,
+        k: int,
+        sections: list[str] | None,
+        documents: list[str] | None,
+        timings: dict[str, float] | None,
+    ) -> Answer | None:
+        """ "Who said that?" after a recommendation: a session's recommendations are listed as the
+        session's, with no speaker, so the answer is the session's people, and the reply says so
+        (searched, it put another panel's paragraph first). None for any other passage: a
+        paragraph names its speakers itself, and the follow-up search finds them."""
+        again = self.ask(previous.search_query, k=k, sections=sections, documents=documents, timings=timings)
+        if again.abstained or not again.hits or again.hits[0].chunk.id != previous.passage:
+            return None
+        first = again.hits[0].chunk
+        if first.kind != "recommendation":
+            return None
+        people = next(
+            (
+                position
+                for position, chunk in enumerate(self.index.chunks)
+                if chunk.doc == first.doc
+                and chunk.section_label == first.section_label
+                and self.retriever.lists_people(position)
+            ),
+            None,
+        )
+        if people is None:
+            return None
+        chunk = self.index.chunks[people]
+        listing = Hit(chunk=chunk, score=0.0, rank=2, names_document=self.names_documents)
+        rest = [
+            replace(h, rank=rank)
+            for rank, h in enumerate((h for h in again.hits[1:] if h.chunk.id != chunk.id), start=3)
+        ]
+        note = (
+            f"{first.citation} is one of {first.section_label}'s recommendations, which the report gives as the "
+            f"session's, not one speaker's: its moderator, speakers and rapporteur are in {listing.citation} "
+            "(the second passage below)."
+        )
+        return replace(again, question=asked, hits=[again.hits[0], listing, *rest][:k], notes=[note])
 
     def _located(
         self,

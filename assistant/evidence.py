@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .lexical import tokenize
 from .records import Chunk
 from .sentences import sentence_spans
+
+# Added to the score of a sentence that gives the kind of fact asked for (a sentence's score is a
+# cosine, 0.3-0.7 for the sentences of a cited passage, plus half the share of the question's words).
+GIVES_BONUS = 0.2
 
 
 class SentenceIndex:
@@ -43,15 +49,23 @@ class SentenceIndex:
         return self.vectors[start : start + count] @ query_vector + 0.5 * overlap
 
     def best(
-        self, position: int, query_vector: np.ndarray | None, query_tokens: set[str]
+        self,
+        position: int,
+        query_vector: np.ndarray | None,
+        query_tokens: set[str],
+        gives: Callable[[str], bool] | None = None,
     ) -> tuple[tuple[int, int], ...]:
-        """Spans of the best sentence, and of the runner-up when it is nearly as good."""
+        """Spans of the best sentence, and of the runner-up when it is nearly as good. ``gives``
+        tells a sentence that gives the kind of fact asked for (a count for "how many"): it is
+        preferred, as "the death of 1,138 people" over the sentence that names Rana Plaza."""
         spans = self.spans[position]
         if len(spans) <= 1:
             return tuple(spans)
         scores = self.scores(position, query_vector, query_tokens)
-        # A line of one word (the title page's "REPORT") says nothing by itself: never the answer.
         text = self._chunks[position].text
+        if gives is not None:
+            scores = scores + GIVES_BONUS * np.array([gives(text[s:e]) for s, e in spans], dtype=np.float32)
+        # A line of one word (the title page's "REPORT") says nothing by itself: never the answer.
         bare = np.array([len(text[s:e].split()) < 2 for s, e in spans])
         if not bare.all():
             scores = np.where(bare, -np.inf, scores)

@@ -84,6 +84,18 @@ _WHERE = re.compile(
 )
 
 
+# "Who said that?", "who recommended this?": who is behind the passage just read.
+_WHO_SAID = re.compile(
+    r"(?i)^\s*(?:and|so|ok(?:ay)?)?[,\s]*who\s+(?:said|says|suggested|recommended|proposed|made|wrote)"
+    r"\s+(?:that|this|it|these|those)(?:\s+one)?\s*[?.!]*\s*$"
+)
+
+
+def asks_who_said(question: str) -> bool:
+    """A follow-up asking who said the passage just read ("who said that?")."""
+    return bool(_WHO_SAID.match(question))
+
+
 def asks_where(question: str) -> bool:
     """A follow-up asking where in the report the previous answer is ("which panel was that in?")."""
     return bool(_WHERE.search(question)) and len(content_words(question)) <= MAX_FOLLOW_UP_WORDS

@@ -185,6 +185,10 @@ class Retriever:
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - searched
         return scored, intent
 
+    def lists_people(self, position: int) -> bool:
+        """Chunk ``position`` lists a session's moderator, speakers and rapporteur."""
+        return bool(self._lists_people[position])
+
     def _in_sections(self, labels: frozenset[str]) -> np.ndarray:
         """Mask of the chunks in the sections named ``labels`` (no string comparison per chunk)."""
         wanted = [self._label_ids[label] for label in labels if label in self._label_ids]

@@ -58,6 +58,15 @@ _ROLE = re.compile(
     r"(?i)\b(?:moderat\w*|chair(?:ed|s|ing|person|man|woman)?|rapporteurs?|speakers?|panellists?|panelists?)\b"
 )
 _WHO = re.compile(r"(?i)\bwho\b|\bwhich (?:person|people)\b")
+# A question about the whole document ("What is this report about?", "give me a summary", "overview
+# please"): its introduction answers it; no passage shares its words, so none was found by them.
+_WHOLE = re.compile(
+    r"""(?ix)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:this|the)(?:\s+(?:report|document|paper|text|thing))?
+        \s+(?:all\s+)?about\b
+      | summary | overview | gist | summari[sz]e | tl;?dr )"""
+)
+_WHOLE_WORDS = frozenset(tokenize("report document paper text summary overview gist summarise summarize please give"))
+_OPENING_SECTION = re.compile(r"(?i)\b(?:front matter|introduction|summary|overview)\b")  # the title page too
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class QueryIntent:
     sections: frozenset[str]  # section labels the question names
     wants_recommendations: bool
     wants_people: bool = False  # asks who moderated, chaired, spoke or reported
+    about_whole: bool = False  # asks what the whole document is about: its opening section answers
 
 
 class SectionMatcher:
@@ -107,8 +117,12 @@ class SectionMatcher:
         if _NAMING_WORD.search(question):
             pairs = _word_pairs(question)
             found.update(label for label, own in self._title_pairs.items() if own & pairs)
+        whole = not found and bool(_WHOLE.search(question)) and set(tokenize(question)) <= _WHOLE_WORDS
+        if whole:
+            found.update(label for label in self.labels if _OPENING_SECTION.search(label))
         wants_people = bool(_ROLE.search(question) and _WHO.search(question))
-        return QueryIntent(frozenset(found), bool(_RECOMMEND.search(question)), wants_people)
+        recommendations = bool(_RECOMMEND.search(question))
+        return QueryIntent(frozenset(found), recommendations, wants_people, about_whole=whole and bool(found))
 
     def _panel_number(self, word: str) -> int:
         """The panel ``word`` names: "2", "second", or "last" for the highest-numbered one."""

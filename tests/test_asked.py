@@ -145,3 +145,30 @@ def test_the_note_names_what_the_report_mentions() -> None:
     assert text.startswith("The report mentions “AccorHotels”, “Russia” but does not give the number asked for.")
     assert "closest passages are shown below" in text
     assert note(Wanted("year"), []).startswith("The report has passages on this topic but does not give the year")
+
+
+def test_the_highlight_prefers_the_sentence_that_gives_what_is_asked() -> None:
+    """ "How many people died?" is answered by the sentence with the count, not by the one that
+    names the disaster, which shares more of the question's words (cosines as MiniLM gives them)."""
+    import numpy as np
+    from conftest import make_chunk
+
+    from assistant.asked import gives_what_is_asked
+    from assistant.evidence import SentenceIndex
+    from assistant.lexical import tokenize
+
+    passage = make_chunk(
+        1,
+        "This law was introduced in reaction to the Rana Plaza disaster in Bangladesh. "
+        "This accident resulted in the death of 1,138 people.",
+    )
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    sentences = np.array([[0.55, 0.835], [0.62, 0.785]], dtype=np.float32)  # cosines 0.55 and 0.62
+    index = SentenceIndex([passage], sentences)
+    question = "How many people died in the Rana Plaza disaster?"
+    words = set(tokenize(question))
+    ((start, end),) = index.best(0, query, words)
+    assert "Rana Plaza" in passage.text[start:end]  # by words and cosine alone
+    ((start, end),) = index.best(0, query, words, gives_what_is_asked(question))
+    assert passage.text[start:end] == "This accident resulted in the death of 1,138 people."
+    assert gives_what_is_asked("What did the panel say about Rana Plaza?") is None

@@ -507,3 +507,39 @@ def test_asking_for_more_when_the_report_has_no_more_says_so(real_assistant: Ass
     assert more.abstained  # one paragraph is all the report has on the app
     assert more.notes[0] == NOTHING_MORE.format("What is the Golden Dreams app?")
     assert not any("Golden Dreams" in h.chunk.text for h in more.hits)
+
+
+def test_what_is_this_report_about_gets_its_introduction_in_order(fake_assistant: Assistant) -> None:
+    """No passage shares the words of "What is this report about?": its opening section answers
+    it, in reading order, and it is never turned away."""
+    answer = fake_assistant.ask("What is this report about?")
+    assert [h.citation for h in answer.hits[:3]] == ["Front matter, ¶1", "Introduction, ¶1", "Introduction, ¶2"]
+    assert not answer.abstained
+    assert answer.notes == ["Read as asking what the whole report is about: Front matter, Introduction, in order."]
+
+
+@pytest.mark.parametrize(
+    ("message", "who"),
+    [("who said that?", True), ("And who recommended this?", True), ("who said that about banks?", False)],
+)
+def test_asking_who_said_it(message: str, who: bool) -> None:
+    from assistant.followup import asks_who_said
+
+    assert asks_who_said(message) is who
+
+
+@pytest.mark.model
+def test_who_said_a_recommendation_gets_the_sessions_people(real_assistant: Assistant) -> None:
+    """A panel's recommendations carry no speaker: "who said that?" gets the recommendation again
+    and the paragraph listing that panel's moderator, speakers and rapporteur, and says why (a
+    search had put another panel's paragraph first)."""
+    from assistant.followup import turn_after
+
+    first = real_assistant.ask("What did Panel 1 recommend about procurement?")
+    assert first.hits[0].citation == "Panel 1, Recommendation 7"
+    answer = real_assistant.ask("who said that?", previous=turn_after(first, None))
+    assert [h.citation for h in answer.hits[:2]] == ["Panel 1, Recommendation 7", "Panel 1, ¶1"]
+    assert "This panel was moderated by" in answer.hits[1].chunk.text
+    assert answer.notes[0].startswith("Panel 1, Recommendation 7 is one of Panel 1's recommendations")
+    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+    assert len({h.chunk.id for h in answer.hits}) == len(answer.hits)

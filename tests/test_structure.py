@@ -114,3 +114,26 @@ def test_a_panel_named_by_its_topic(question: str, sections: set[str]) -> None:
 )
 def test_questions_asking_who_held_a_role(matcher: SectionMatcher, question: str, wants: bool) -> None:
     assert matcher.intent(question).wants_people is wants
+
+
+@pytest.mark.parametrize(
+    ("question", "whole"),
+    [
+        ("What is this report about?", True),
+        ("what is this about?", True),
+        ("what's this document about", True),
+        ("Give me a summary of the report", True),
+        ("overview please", True),
+        ("what is it about?", False),  # "it": the previous answer's topic, a follow-up
+        ("What is this report about trafficking in hotels?", False),  # a topic of its own
+        ("Summary of Panel 2", False),  # a section of its own
+        ("What is the GLAA about?", False),
+    ],
+)
+def test_questions_about_the_whole_report_name_its_introduction(
+    matcher: SectionMatcher, question: str, whole: bool
+) -> None:
+    intent = matcher.intent(question)
+    assert intent.about_whole is whole
+    if whole:
+        assert intent.sections == {"Front matter", "Introduction"}
