@@ -62,9 +62,10 @@ def heading(outline: Outline) -> str:
 
 def _viewer_outputs(
     outline: Outline, chunk_id: str | None, evidence: tuple[tuple[int, int], ...] = ()
-) -> tuple[str, str]:
+) -> tuple[str, str, str]:
+    """The viewer's page, its citation and its quotation (both ready to paste)."""
     view = source_view(outline, chunk_id, evidence) if chunk_id else None
-    return render_view(view), (view.reference if view else "")
+    return render_view(view), (view.reference if view else ""), (view.quotation if view else "")
 
 
 def build_app(assistant: Assistant, outline: Outline | None = None, settings: Settings | None = None) -> Any:
@@ -132,6 +133,12 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
                 reference = gr.Textbox(
                     label="Citation, ready to paste", buttons=["copy"], interactive=False, elem_id="reference"
                 )
+                quotation = gr.Textbox(
+                    label="Quotation (the highlighted sentences) with its citation, ready to paste",
+                    buttons=["copy"],
+                    interactive=False,
+                    elem_id="quotation",
+                )
             with gr.Tab("Report browser", id="browser"):
                 gr.Markdown("Every section with its people and its recommendations, numbered as they are cited.")
                 pick = gr.Dropdown(
@@ -148,17 +155,15 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         ) -> tuple[list[dict[str, Any]], str, Conversation]:
             return respond(message, history, chosen, state, assistant, in_document)
 
-        def open_message(state: Conversation | None, event: gr.SelectData) -> tuple[str, str, Any]:
+        def open_message(state: Conversation | None, event: gr.SelectData) -> tuple[Any, ...]:
             index = event.index if isinstance(event.index, int) else None
             hit = state.hit_at(index) if state is not None and index is not None else None
             if hit is None:
-                return gr.skip(), gr.skip(), gr.skip()
-            html, ref = _viewer_outputs(outline, hit.chunk.id, hit.evidence)
-            return html, ref, gr.Tabs(selected="viewer")
+                return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return (*_viewer_outputs(outline, hit.chunk.id, hit.evidence), gr.Tabs(selected="viewer"))
 
-        def open_passage(chunk_id: str | None) -> tuple[str, str, Any]:
-            html, ref = _viewer_outputs(outline, chunk_id)
-            return html, ref, gr.Tabs(selected="viewer") if chunk_id else gr.skip()
+        def open_passage(chunk_id: str | None) -> tuple[Any, ...]:
+            return (*_viewer_outputs(outline, chunk_id), gr.Tabs(selected="viewer") if chunk_id else gr.skip())
 
         def give_feedback(state: Conversation | None, event: gr.LikeData) -> None:
             liked: Any = event.liked
@@ -181,14 +186,14 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
             """A link with ?q=QUESTION answers it; ?view=PASSAGE opens that passage in the viewer."""
             params = dict(request.query_params) if request is not None else {}
             asked: tuple[Any, ...] = (gr.skip(),) * 3
-            shown: tuple[Any, ...] = (gr.skip(),) * 3
+            shown: tuple[Any, ...] = (gr.skip(),) * 4
             if params.get("q", "").strip():
                 asked = respond(params["q"], history, chosen, state, assistant)
             if params.get("view"):
-                html, ref = _viewer_outputs(outline, params["view"])
+                html, ref, quote = _viewer_outputs(outline, params["view"])
                 if not ref:
                     html = render_view(None, missing=params["view"])
-                shown = (html, ref, gr.Tabs(selected="viewer"))
+                shown = (html, ref, quote, gr.Tabs(selected="viewer"))
             return (*asked, *shown)
 
         asked = [chat, question, conversation]
@@ -206,7 +211,7 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
                 outputs=asked,
                 api_visibility="private",
             )
-        shown = [viewer, reference, tabs]
+        shown = [viewer, reference, quotation, tabs]
         chat.select(open_message, inputs=[conversation], outputs=shown, api_visibility="private")
         pick.input(open_passage, inputs=[pick], outputs=shown, api_name="open_passage")
         chat.like(give_feedback, inputs=[conversation], outputs=None, api_visibility="private")

@@ -24,6 +24,14 @@ class SourceView:
     evidence: tuple[tuple[int, int], ...] = ()  # spans of chunk.text to highlight more strongly
     where: str = ""  # citation, lines and document, for the viewer's heading
 
+    @property
+    def quotation(self) -> str:
+        """The highlighted sentences (the whole passage when none are), as plain text in quotation
+        marks, then the reference: what an analyst pastes (the chat's copy button gives Markdown)."""
+        text = self.chunk.text
+        quoted = " … ".join(" ".join(text[start:end].split()) for start, end in self.evidence)
+        return f"“{quoted or ' '.join(text.split())}” ({self.reference})"
+
 
 def source_view(
     outline: Outline, chunk_id: str, evidence: tuple[tuple[int, int], ...] = (), context: int = CONTEXT

@@ -130,6 +130,9 @@ def test_ask_see_cited_passage_and_follow_the_citation(app: Running, page: Any) 
     assert "Panel 3: Private sector initiatives" in page.locator("#viewer .src-title").inner_text()
     reference = page.locator("#reference textarea").input_value()
     assert reference.startswith("OSCE OSR/CTHB, ") and reference.endswith("Panel 3, ¶1")
+    quotation = page.locator("#quotation textarea").input_value()
+    assert quotation.startswith("“This panel was moderated by John Morrison") and quotation.endswith(f"({reference})")
+    assert "\\" not in quotation  # plain text, as pasted into a report: no Markdown escapes
     shot(page, "2-source-viewer")
 
 

@@ -111,6 +111,7 @@ def test_viewer_shows_the_passage_in_place_with_neighbours_and_line_range(outlin
     assert [c.citation for c in view.before] == ["Panel 3, ¶10", "Panel 3, ¶11"]
     assert [c.citation for c in view.after] == ["Panel 3, ¶13", "Panel 3, ¶14"]
     assert view.reference == REPORT_REFERENCE
+    assert view.quotation == f"“{chunk.text[0:20]}” ({REPORT_REFERENCE})"  # the highlighted words, quoted
     page = _parse(render_view(view))
     cited = [attrs for tag, attrs in page.tags if tag == "div" and "src-cited" in (attrs.get("class") or "")]
     assert [attrs["data-chunk"] for attrs in cited] == [chunk.id]

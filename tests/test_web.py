@@ -47,9 +47,10 @@ def test_web_api_answers_with_citations_and_stays_private(app: Running) -> None:
 
 def test_web_api_opens_a_passage_in_the_source_viewer(app: Running, fake_assistant: Assistant) -> None:
     chunk = next(c for c in fake_assistant.index.chunks if c.citation == "Panel 4, Recommendation 10")
-    html, reference = app.client().predict(chunk.id, api_name="/open_passage")
+    html, reference, quotation = app.client().predict(chunk.id, api_name="/open_passage")
     assert f'data-chunk="{chunk.id}"' in html and "src-cited" in html
     assert reference.endswith("20-21 July 2017, Panel 4, Recommendation 10")
+    assert quotation == f"“{' '.join(chunk.text.split())}” ({reference})"  # plain text: no Markdown escapes
 
 
 def call_api(url: str, api_name: str, data: list[Any]) -> list[Any]:
