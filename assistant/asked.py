@@ -277,11 +277,16 @@ def mentioned(question: str, passages: list[str]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n in text))[:3]
 
 
-def note(want: Wanted, mentioned: list[str], where: str = "The report", closest: bool = True) -> str:
+def note(
+    want: Wanted, mentioned: list[str], where: str = "The report", closest: bool = True, on_topic: bool = True
+) -> str:
     """The line shown above the closest passages: what they are about, and what they lack (and,
-    unless another line says so already, that the closest passages follow: ``closest``)."""
+    unless another line says so already, that the closest passages follow: ``closest``).
+    ``on_topic`` False: the question names something the report never mentions ("the Palermo
+    Protocol"), so the passages are not said to be on its topic."""
     # Quoted: a name may be an adjective ("mentions “French”"), which reads wrong unquoted.
     quoted = ", ".join(f"“{name}”" for name in mentioned)
-    subject = f"mentions {quoted} but" if mentioned else "has passages on this topic but"
-    said = f"{where} {subject} does not give the {want.kind} asked for."
+    on = "has passages on this topic but" if on_topic else ""
+    subject = f"mentions {quoted} but" if mentioned else on
+    said = " ".join(part for part in (where, subject, f"does not give the {want.kind} asked for.") if part)
     return f"{said} The closest passages are shown below: check them before quoting one." if closest else said

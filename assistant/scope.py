@@ -104,7 +104,8 @@ class Scope:
                     # A fact the report lacks, about something else than what it is about ("Who won
                     # the 2018 World Cup?"): not a near miss on its topic.
                     return Verdict(True, want.kind, [heading, lacking_note(want, names, where, closest=False)])
-                return Verdict(False, want.kind, [lacking_note(want, names, where)])
+                on_topic = not self.names.unknown(asked.focus)  # "the Palermo Protocol": not its topic
+                return Verdict(False, want.kind, [lacking_note(want, names, where, on_topic=on_topic)])
         return Verdict()
 
     def _subject_similarity(self, asked: Asked) -> float | None:

@@ -145,6 +145,8 @@ def test_the_note_names_what_the_report_mentions() -> None:
     assert text.startswith("The report mentions “AccorHotels”, “Russia” but does not give the number asked for.")
     assert "closest passages are shown below" in text
     assert note(Wanted("year"), []).startswith("The report has passages on this topic but does not give the year")
+    # a question naming what the report never mentions ("the Palermo Protocol"): not its topic
+    assert note(Wanted("year"), [], on_topic=False).startswith("The report does not give the year asked for.")
 
 
 def test_the_highlight_prefers_the_sentence_that_gives_what_is_asked() -> None:
