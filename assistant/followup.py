@@ -136,6 +136,8 @@ _THING = re.compile(r"\b(?:it|its|this|these|those|their|them)\b", re.I)
 
 
 _NOT_A_TOPIC = ASKING_WORDS | PROPERTY_WORDS
+# Who held a role in a session: how a question asked, not what about.
+_SESSION_ROLE = re.compile(r"moderat\w*|chair\w*|rapporteurs?|speakers?|spoke|panellists?|panelists?|said|says")
 
 
 def own_topic(question: str) -> list[str]:
@@ -161,8 +163,17 @@ def resolve(question: str, previous: Turn | None, names_section: bool, follow_up
     if own_topic(question) and not _THING.search(question) and not asks_for_more(question):
         return f"{question} ({previous.section})"
     asked = question.lower()
+    section = {w.lower() for w in _WORD.findall(previous.section)}
     carried: dict[str, str] = {}  # each word once, whatever its case ("Panel", "panel")
     for word in content_words(previous.search_query):
-        if word.lower() not in asked:
-            carried.setdefault(word.lower(), word)
+        lower = word.lower()
+        # Only the previous topic: not how it was asked ("moderated" of "Who moderated Panel 4?"
+        # made "and what did they recommend?" find the co-moderators), nor the section, carried apart.
+        if (
+            lower not in asked
+            and lower not in section
+            and lower not in _NOT_A_TOPIC
+            and not _SESSION_ROLE.fullmatch(lower)
+        ):
+            carried.setdefault(lower, word)
     return f"{question} ({previous.section}) {' '.join(carried.values())}".strip()

@@ -349,7 +349,7 @@ def test_a_follow_up_in_russian_carries_the_previous_turn(translating: Assistant
 
     previous = Turn("what recommended second panel", "Panel 2")  # as the chat keeps a Russian turn
     answer = translating.ask("А кто модерировал?", previous=previous)
-    assert answer.search_query == "who (Panel 2) recommended second panel"
+    assert answer.search_query == "who (Panel 2) second"  # the section, not how the turn asked
     assert "Read as a follow-up to “what recommended second panel” (Panel 2)." in answer.notes
     assert "Panel 2, ¶1" in [h.citation for h in answer.hits[:3]]  # "This panel was moderated by ..."
     assert not answer.abstained  # the bare follow-up is far from everything; the turn it leans on is not

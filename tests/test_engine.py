@@ -389,7 +389,8 @@ def test_words_carried_into_a_follow_up_appear_once_whatever_their_case() -> Non
 
     previous = Turn("Who was the rapporteur of Panel 1, the first panel?", "Panel 1")
     resolved = resolve("and who said that?", previous, names_section=False)
-    assert resolved.lower().count("panel") == 2  # "(Panel 1)" and one carried "Panel", not also "panel"
+    # "Panel"/"panel" is the section's word, carried once as "(Panel 1)"; "rapporteur" is how it asked
+    assert resolved == "and who said that? (Panel 1) first"
 
 
 @pytest.mark.model
@@ -543,3 +544,26 @@ def test_who_said_a_recommendation_gets_the_sessions_people(real_assistant: Assi
     assert answer.notes[0].startswith("Panel 1, Recommendation 7 is one of Panel 1's recommendations")
     assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
     assert len({h.chunk.id for h in answer.hits}) == len(answer.hits)
+
+
+def test_a_follow_up_carries_the_previous_topic_not_how_it_was_asked() -> None:
+    """ "moderated" is how "Who moderated Panel 4?" asked, not its topic: carried into "and what did
+    they recommend?", it made the co-moderators' paragraph come first instead of Panel 4's list."""
+    from assistant.followup import resolve
+
+    previous = Turn("Who moderated Panel 4?", "Panel 4")
+    assert resolve("and what did they recommend?", previous, names_section=False) == (
+        "and what did they recommend? (Panel 4)"
+    )
+    topic = Turn("What is the Golden Dreams app?", "Panel 4")
+    assert resolve("who launched it?", topic, names_section=False) == "who launched it? (Panel 4) Golden Dreams app"
+
+
+@pytest.mark.model
+def test_what_they_recommended_after_who_moderated_is_that_panels_list(real_assistant: Assistant) -> None:
+    from assistant.followup import turn_after
+
+    first = real_assistant.ask("Who moderated Panel 4?")
+    answer = real_assistant.ask("what did they recommend?", previous=turn_after(first, None))
+    assert {h.citation.split(",")[0] for h in answer.hits[:3]} == {"Panel 4"}
+    assert all(h.chunk.kind == "recommendation" for h in answer.hits[:3])
