@@ -98,6 +98,7 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
             with gr.Tab("Ask", id="ask"):
                 chat = gr.Chatbot(
                     label="Answers",
+                    show_label=False,  # its badge sat over the previous message's buttons when scrolled
                     height=560,
                     elem_id="chat",
                     autoscroll=False,

@@ -28,6 +28,7 @@ body.projector .gradio-container { font-size: 23px; color: #000; background: #ff
 body.projector #chat .message, body.projector .src-view, body.projector .outline { font-size: 23px; }
 body.projector mark { background: #ffd400 !important; font-weight: 600; }
 body.projector .src-context { opacity: 1; color: #333; }
+body.projector #question textarea, body.projector #ask, body.projector .prepared button { font-size: 21px !important; }
 @media (max-width: 640px) { .gradio-container { padding: 4px !important; }
   #chat { height: max(320px, calc(100svh - 470px)) !important; }
   /* the chat leaves the question box on the first screen; the filter and the projector switch
