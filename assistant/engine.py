@@ -187,14 +187,14 @@ class Assistant:
         asked = clean_question(question, self.settings.max_question_chars)
         k = min(max(1, k or self.settings.top_k), 50)
         only = frozenset(sections) if sections else None
-        if previous is not None and asks_where(asked):
-            located = self._located(asked, previous, k, sections, documents, timings)
-            if located is not None:
-                return located
-        if previous is not None and asks_who_said(asked):
-            attributed = self._attributed(asked, previous, k, sections, documents, timings)
-            if attributed is not None:
-                return attributed
+        if previous is not None and (asks_where(asked) or asks_who_said(asked)):
+            # About the passage just read, not a new topic: the previous answer (cached), again.
+            again = self._asked_again(previous, k, sections, documents, timings)
+            about = None
+            if again is not None:
+                about = self._located(asked, again) if asks_where(asked) else self._attributed(asked, again, k)
+            if about is not None:
+                return about
         as_typed = asked
         mended = self._mended(asked)
         asked = mended.text
@@ -393,22 +393,27 @@ class Assistant:
         order = np.argsort(-blended, kind="stable")
         return [replace(top[i], relevance=float(relevance[i])) for i in order] + rest
 
-    def _attributed(
+    def _asked_again(
         self,
-        asked: str,
         previous: Turn,
         k: int,
         sections: list[str] | None,
         documents: list[str] | None,
         timings: dict[str, float] | None,
     ) -> Answer | None:
+        """The previous question asked again, or None when that gives no answer or does not put
+        the same passage first (it was asked in another language, or in another section): a note
+        about "that" must name the passage the participant read."""
+        again = self.ask(previous.search_query, k=k, sections=sections, documents=documents, timings=timings)
+        if again.abstained or not again.hits or again.hits[0].chunk.id != previous.passage:
+            return None
+        return again
+
+    def _attributed(self, asked: str, again: Answer, k: int) -> Answer | None:
         """ "Who said that?" after a recommendation: a session's recommendations are listed as the
         session's, with no speaker, so the answer is the session's people, and the reply says so
         (searched, it put another panel's paragraph first). None for any other passage: a
         paragraph names its speakers itself, and the follow-up search finds them."""
-        again = self.ask(previous.search_query, k=k, sections=sections, documents=documents, timings=timings)
-        if again.abstained or not again.hits or again.hits[0].chunk.id != previous.passage:
-            return None
         first = again.hits[0].chunk
         if first.kind != "recommendation":
             return None
@@ -437,23 +442,11 @@ class Assistant:
         )
         return replace(again, question=asked, hits=[again.hits[0], listing, *rest][:k], notes=[note])
 
-    def _located(
-        self,
-        asked: str,
-        previous: Turn,
-        k: int,
-        sections: list[str] | None,
-        documents: list[str] | None,
-        timings: dict[str, float] | None,
-    ) -> Answer | None:
+    @staticmethod
+    def _located(asked: str, again: Answer) -> Answer:
         """The previous answer again, saying where its first passage is: "which panel was that
         in?" asks about the passage just read, not for a new search (which gave the panel's list
-        of speakers). None when the previous answer was no answer, or when asking it again does not
-        put the same passage first (it was asked in another language, or in another section):
-        the note must name the passage the participant read."""
-        again = self.ask(previous.search_query, k=k, sections=sections, documents=documents, timings=timings)
-        if again.abstained or not again.hits or again.hits[0].chunk.id != previous.passage:
-            return None
+        of speakers)."""
         first = again.hits[0]
         where = f"That was {first.citation}, in “{first.chunk.section_title}” (the first passage below)."
         return replace(again, question=asked, notes=[where, *again.notes])
