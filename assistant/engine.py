@@ -280,8 +280,8 @@ class Assistant:
             verdict = replace(verdict, notes=[NOTHING_MORE.format(_shortened(previous.asked, 25))])
         notes[0:0] = verdict.notes
         if whole and reading.intent is not None:
-            whole_of = "the documents are" if self.names_documents else "the whole report is"
-            notes.append(f"Read as asking what {whole_of} about: {_listed(reading.intent.sections)}, in order.")
+            whole_of = "the documents" if self.names_documents else "the report"
+            notes.append(f"Read as a question on {whole_of} as a whole: {_listed(reading.intent.sections)}, in order.")
         elif reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
             if reading.english and not reading.follow_up:

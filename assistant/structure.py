@@ -66,6 +66,13 @@ _WHOLE = re.compile(
       | summary | overview | gist | summari[sz]e | tl;?dr )"""
 )
 _WHOLE_WORDS = frozenset(tokenize("report document paper text summary overview gist summarise summarize please give"))
+# Where or when the event the report is about took place ("Where and when was this conference
+# held?", and the report's words found for "Где и когда проходила эта конференция?"): its title
+# page and introduction say so, and no passage shares the question's words but "conference".
+_EVENT = re.compile(
+    r"(?i)^\W*(?:where|when)\b(?:\s+and\s+(?:where|when)\b)?.*\b(?:this|the)\s+(?:conference|event|meeting)\b"
+)
+_EVENT_WORDS = frozenset(tokenize("conference event meeting held hold take took place happen happened did"))
 _OPENING_SECTION = re.compile(r"(?i)\b(?:front matter|introduction|summary|overview)\b")  # the title page too
 
 
@@ -74,7 +81,7 @@ class QueryIntent:
     sections: frozenset[str]  # section labels the question names
     wants_recommendations: bool
     wants_people: bool = False  # asks who moderated, chaired, spoke or reported
-    about_whole: bool = False  # asks what the whole document is about: its opening section answers
+    about_whole: bool = False  # asks about the document as a whole (what about, where and when): its opening answers
 
 
 class SectionMatcher:
@@ -117,7 +124,11 @@ class SectionMatcher:
         if _NAMING_WORD.search(question):
             pairs = _word_pairs(question)
             found.update(label for label, own in self._title_pairs.items() if own & pairs)
-        whole = not found and bool(_WHOLE.search(question)) and set(tokenize(question)) <= _WHOLE_WORDS
+        words_asked = set(tokenize(question))
+        whole = not found and (
+            (bool(_WHOLE.search(question)) and words_asked <= _WHOLE_WORDS)
+            or (bool(_EVENT.search(question)) and words_asked <= _EVENT_WORDS)
+        )
         if whole:
             found.update(label for label in self.labels if _OPENING_SECTION.search(label))
         wants_people = bool(_ROLE.search(question) and _WHO.search(question))

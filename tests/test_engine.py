@@ -516,7 +516,7 @@ def test_what_is_this_report_about_gets_its_introduction_in_order(fake_assistant
     answer = fake_assistant.ask("What is this report about?")
     assert [h.citation for h in answer.hits[:3]] == ["Front matter, ¶1", "Introduction, ¶1", "Introduction, ¶2"]
     assert not answer.abstained
-    assert answer.notes == ["Read as asking what the whole report is about: Front matter, Introduction, in order."]
+    assert answer.notes == ["Read as a question on the report as a whole: Front matter, Introduction, in order."]
 
 
 @pytest.mark.parametrize(
@@ -567,3 +567,13 @@ def test_what_they_recommended_after_who_moderated_is_that_panels_list(real_assi
     answer = real_assistant.ask("what did they recommend?", previous=turn_after(first, None))
     assert {h.citation.split(",")[0] for h in answer.hits[:3]} == {"Panel 4"}
     assert all(h.chunk.kind == "recommendation" for h in answer.hits[:3])
+
+
+def test_where_and_when_the_conference_was_held_gets_the_title_page_and_introduction(
+    fake_assistant: Assistant,
+) -> None:
+    answer = fake_assistant.ask("Where and when was this conference held?")
+    assert [h.citation for h in answer.hits[:2]] == ["Front matter, ¶1", "Introduction, ¶1"]
+    assert "Moscow, 20-21 July 2017" in answer.hits[0].chunk.text
+    assert "20 and 21 July 2017" in answer.hits[1].chunk.text
+    assert not answer.abstained

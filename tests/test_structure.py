@@ -128,6 +128,11 @@ def test_questions_asking_who_held_a_role(matcher: SectionMatcher, question: str
         ("What is this report about trafficking in hotels?", False),  # a topic of its own
         ("Summary of Panel 2", False),  # a section of its own
         ("What is the GLAA about?", False),
+        ("Where and when was this conference held?", True),
+        ("when did the conference take place?", True),
+        ("where when did this conference", True),  # the report's words found for a Russian question
+        ("When did the conference discuss recruitment fees?", False),  # a topic of its own
+        ("Where was the IV Global Conference held?", False),  # another conference, named
     ],
 )
 def test_questions_about_the_whole_report_name_its_introduction(
