@@ -198,7 +198,7 @@ class FactCheck:
         if want is None:
             return None
         topic = self.rare_words(question)
-        asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
+        asked = _figures_named(question)
         for rank, text in enumerate(passages):
             # A list runs over lines and sentences, and who won is said anywhere in a passage on
             # the contest (the case named in one sentence, "The court awarded ..." in the next):
@@ -220,8 +220,13 @@ def gives_what_is_asked(question: str) -> Callable[[str], bool] | None:
     want = wanted(question)
     if want is None:
         return None
-    asked = {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
+    asked = _figures_named(question)
     return lambda sentence: _gives(want, sentence, None, asked)
+
+
+def _figures_named(question: str) -> set[str]:
+    """The counts and years the question names itself: a sentence repeating them gives nothing new."""
+    return {q.lower() for q in _QUANTITY.findall(question)} | set(_YEAR.findall(question))
 
 
 def _lists(noun: str, passage: str) -> bool:

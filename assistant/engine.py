@@ -187,12 +187,13 @@ class Assistant:
         asked = clean_question(question, self.settings.max_question_chars)
         k = min(max(1, k or self.settings.top_k), 50)
         only = frozenset(sections) if sections else None
-        if previous is not None and (asks_where(asked) or asks_who_said(asked)):
+        asks_place = previous is not None and asks_where(asked)
+        if previous is not None and (asks_place or asks_who_said(asked)):
             # About the passage just read, not a new topic: the previous answer (cached), again.
             again = self._asked_again(previous, k, sections, documents, timings)
             about = None
             if again is not None:
-                about = self._located(asked, again) if asks_where(asked) else self._attributed(asked, again, k)
+                about = self._located(asked, again) if asks_place else self._attributed(asked, again, k)
             if about is not None:
                 return about
         as_typed = asked
@@ -227,19 +228,22 @@ class Assistant:
         )
         if left_out:
             scored = [s for s in scored if self.index.chunks[s.position].id not in left_out]
-        whole = reading.intent is not None and reading.intent.about_whole and not only
-        if whole and reading.intent is not None:
-            # "What is this report about?": its opening section, in reading order, answers it; no
-            # passage shares its words, so neither the cross-encoder nor a cosine can judge it.
+        # "What is this report about?": its opening sections, in reading order, answer it; no
+        # passage shares its words, so neither the cross-encoder nor a cosine can judge it.
+        opening_sections = (
+            reading.intent.sections if reading.intent is not None and reading.intent.about_whole and not only else None
+        )
+        if opening_sections is not None:
             opening, _ = self.retriever.rank(
                 searched,
                 query_vector=query_vector,
-                only_sections=reading.intent.sections,
+                only_sections=opening_sections,
                 only_documents=only_documents,
                 limit=k,
             )
             opening.sort(key=lambda s: s.position)
-            scored = opening + [s for s in scored if s.position not in {o.position for o in opening}]
+            first_positions = {s.position for s in opening}
+            scored = opening + [s for s in scored if s.position not in first_positions]
             candidates = 0
         first_stage = scored
         # What the cross-encoder reads: the asking part of an English message (not a follow-up,
@@ -272,16 +276,16 @@ class Assistant:
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
         verdict = (
             Verdict()
-            if whole
+            if opening_sections is not None
             else self.scope.judge(Asked(text, focus, reading.english, reading.floor, query_vector), first_stage, scored)
         )
         if left_out and previous is not None and verdict.abstained:
             # "Tell me more" when the passages shown were all the report has on it.
             verdict = replace(verdict, notes=[NOTHING_MORE.format(_shortened(previous.asked, 25))])
         notes[0:0] = verdict.notes
-        if whole and reading.intent is not None:
+        if opening_sections is not None:
             whole_of = "the documents" if self.names_documents else "the report"
-            notes.append(f"Read as a question on {whole_of} as a whole: {_listed(reading.intent.sections)}, in order.")
+            notes.append(f"Read as a question on {whole_of} as a whole: {_listed(opening_sections)}, in order.")
         elif reading.english or not reading.latin:  # in Cyrillic, a word in Latin capitals is a name ("Brexit")
             missing = self.names.unknown(asked)
             if reading.english and not reading.follow_up:
@@ -296,7 +300,7 @@ class Assistant:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
         if only:
             # A filter left on from an earlier question silently changes the answer: say it.
-            notes.append(f"Searched only in {', '.join(sorted(only))}: the rest of the report was left out.")
+            notes.append(f"Searched only in {_listed(only)}: the rest of the report was left out.")
         if mended.fixes:
             notes.append("Read with its spelling mended: " + ", ".join(f"{a} → {b}" for a, b in mended.fixes) + ".")
         if reading.follow_up and previous is not None and not (left_out and verdict.abstained):
@@ -311,7 +315,6 @@ class Assistant:
             search_query=searched,
             matched_words=reading.words,
             lacking=verdict.lacking,
-            more_of=previous.asked if left_out and previous is not None else "",
             left_out=left_out,
         )
 
@@ -328,11 +331,14 @@ class Assistant:
     def _mended(self, asked: str) -> spelling.Mended:
         """``asked`` with its typing slips mended, when it reads as English before and after (a
         German "wurden" is no slip of "burden")."""
-        vocabulary = self.retriever.lexical.vocabulary
-        if self.speller is None or not mostly_latin(asked) or not looks_english(asked, vocabulary):
+        if self.speller is None or not mostly_latin(asked):
             return spelling.Mended(asked)
         mended = self.speller.mend(asked)
-        return mended if mended.fixes and looks_english(mended.text, vocabulary) else spelling.Mended(asked)
+        if not mended.fixes:  # most questions: the language is judged once, in _read
+            return mended
+        vocabulary = self.retriever.lexical.vocabulary
+        english = looks_english(asked, vocabulary) and looks_english(mended.text, vocabulary)
+        return mended if english else spelling.Mended(asked)
 
     def _read(self, asked: str, previous: Turn | None) -> Reading:
         """How a question is searched: in English, with the previous turn's context when it is a

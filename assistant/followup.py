@@ -41,8 +41,8 @@ def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
         return previous
     first = answer.hits[0].chunk
     shown = answer.left_out + tuple(hit.chunk.id for hit in answer.hits)
-    if answer.more_of and previous is not None:  # "tell me more" keeps the topic it asked more of
-        return Turn(previous.search_query, first.section_label, first.id, answer.more_of, shown)
+    if answer.left_out and previous is not None:  # "tell me more" keeps the topic it asked more of
+        return Turn(previous.search_query, first.section_label, first.id, previous.asked, shown)
     return Turn(answer.search_query, first.section_label, first.id, answer.question, shown)
 
 
@@ -56,9 +56,9 @@ MORE_WORDS = frozenset(
 
 def asks_for_more(question: str) -> bool:
     """A message that only asks for more on the previous answer ("tell me more", "go on")."""
-    words = [w.lower() for w in _WORD.findall(question)]
     if re.fullmatch(r"(?i)\s*(?:go on|keep going|continue|more)\s*[.!?]*\s*", question):
         return True
+    words = [w.lower() for w in _WORD.findall(question)]
     content = content_words(question)
     return (
         bool(content)

@@ -93,9 +93,7 @@ class Answer:
     # What the question asks for that the closest passages, on its topic, do not give ("figure",
     # "date"): the answer then says so above them. Empty when nothing is known to be missing.
     lacking: str = ""
-    # "Tell me more": the question it asks more of, and the passages shown before, left out.
-    more_of: str = ""
-    left_out: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()  # "tell me more": the passages shown before, left out
 
     def to_json(self) -> dict[str, Any]:
         return {
