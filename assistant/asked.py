@@ -94,8 +94,9 @@ _WON = re.compile(
     r"(?i)\b(?:won|wins|winners?|winning|victory|victorious|champions?|prize|awarded|ruled|in favour of)\b"
 )
 _AMOUNT = re.compile(
-    r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|make|made|spend|spent|worth|charge|charged|"
-    r"fine|fined|wage|salary|price|budget|revenue|profit|money|rubles?|roubles?|dollars?|euros?)\b"
+    r"(?i)\bhow much\b.*\b(?:cost|costs|pay|paid|earn|earned|earnings|make|made|spend|spent|worth|charge|charged|"
+    r"generate|generated|fines?|fined|wages?|salary|salaries|prices?|budgets?|revenues?|profits?|income|money|"
+    r"rubles?|roubles?|dollars?|euros?)\b"
     r"|\bwhat\s+(?:fine|penalty|amount|sum|price|fee|budget|salary|wage)\b"
     r"|\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:fine|penalty|amount|price|budget|salary|wage|cost)"
     r"(?=\s+(?:of|for|under|in|if|on|to|that|paid)\b|\s*[?,.]|\s*$)"

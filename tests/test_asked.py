@@ -44,6 +44,8 @@ def check() -> FactCheck:
         ("Why does the Code have five principles?", None),  # asks why, not for them
         ("Which team won the cup in 2018?", Wanted("winner")),
         ("How much did the survey cost?", Wanted("amount")),
+        ("How much does trafficking generate in profits?", Wanted("amount")),  # plural, not a count
+        ("How much in wages were the pickers owed?", Wanted("amount")),
         ("What fine does a company face?", Wanted("amount")),
         ("In what year was the law adopted?", Wanted("year")),
         ("When was the hotline set up?", Wanted("date", when=True)),

@@ -577,3 +577,30 @@ def test_where_and_when_the_conference_was_held_gets_the_title_page_and_introduc
     assert "Moscow, 20-21 July 2017" in answer.hits[0].chunk.text
     assert "20 and 21 July 2017" in answer.hits[1].chunk.text
     assert not answer.abstained
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the capital of France?",
+        "What is the capital of Greece?",
+        "What time zone is Moscow in?",
+    ],
+)
+def test_general_knowledge_about_a_place_the_report_names_is_not_answered(
+    real_assistant: Assistant, question: str
+) -> None:
+    """The report names France, Greece and Moscow; nothing in it says their capital or time zone."""
+    answer = real_assistant.ask(question)
+    assert answer.abstained
+    assert answer.notes[0] == NOT_ADDRESSED
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    ["What was said about Kazakhstan?", "What did Microsoft do?", "What does ABN AMRO do?", "What about Denmark?"],
+)
+def test_what_the_report_says_of_a_name_it_mentions_is_answered(real_assistant: Assistant, question: str) -> None:
+    assert not real_assistant.ask(question).abstained
