@@ -17,6 +17,10 @@ _AFTERWARDS = re.compile(
     r"(?i)\b(?:after|since|following) (?:the|this|that) (?:conference|report|event|meeting|panels?)\b"
     r"|\b(?:eventually|subsequently|in the years? (?:after|since))\b"
     r"|\b(?:right now|tonight|tomorrow|yesterday|this (?:week|weekend|evening|month)|next (?:week|weekend|month))\b"
+    # The same in Russian, the workshops' other language ("Какая погода в Москве завтра?"): the
+    # words found for it in English lose the time ("завтра" is nearest the report's "today").
+    r"|(?<!\w)(?:завтра|вчера|прямо сейчас|сегодня вечером|на (?:этой|следующей) неделе"
+    r"|в (?:эти|ближайшие) выходные|на выходных|в (?:этом|следующем) месяце)(?!\w)"
 )
 # A question about the occasion the assistant is used at (a workshop's wifi, lunch, certificates,
 # room): participants type them into the same box. None of these words is the report's.

@@ -252,6 +252,29 @@ def test_unrelated_text_in_another_script_still_abstains(translating: Assistant)
         assert translating.ask(nonsense).abstained, nonsense
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Какая погода в Москве завтра?",
+        "Где в Москве поужинать в эти выходные?",
+        "Что идёт в Большом театре сегодня вечером?",
+    ],
+)
+def test_a_russian_question_about_this_very_moment_is_not_answered(translating: Assistant, question: str) -> None:
+    """The words found for it in English lose the time ("завтра" is nearest "today"): the rule
+    reads the Russian words themselves."""
+    from assistant.abstain import AFTERWARDS_NOTE
+
+    answer = translating.ask(question)
+    assert answer.abstained
+    assert AFTERWARDS_NOTE in answer.notes
+
+
+def test_a_russian_question_on_what_happened_in_the_end_is_still_answered(translating: Assistant) -> None:
+    """ "В итоге" ("in the end") asks what the report concluded, not what happened after it."""
+    assert not translating.ask("Что в итоге посоветовала посол Джарбусынова правительствам?").abstained
+
+
 def test_the_abstention_floor_for_other_languages() -> None:
     from assistant.abstain import AbstainRule
 
