@@ -154,16 +154,6 @@ class AbstainRule:
     # answerable ones of the public sets 0.06 and above, paraphrases included.
     max_subject_similarity: float = 0.05
     min_words_subject: int = 3
-    # ...or in the report's own words (at least ``min_known_share_named`` of them), yet still nearly
-    # orthogonal to its subject (under ``max_subject_similarity_named``) and with even its best
-    # passage judged far off by the cross-encoder (a logit under ``max_relevance_named``): a
-    # general-knowledge question about something the report names ("What's the capital of
-    # Kazakhstan?", "current euro to rouble exchange rate?"). A reworded question that the report
-    # answers is in other words (a known share of .27-.50 on the read sets) or nearer the subject.
-    max_subject_similarity_named: float = 0.07
-    min_known_share_named: float = 0.6
-    max_relevance_named: float = -6.0
-    min_words_named: int = 2
     # A request for a text (``asks_for_a_text``) is turned away when even the best passage is
     # judged far from it (a logit under this: a cover letter for a marketing job, -11); a text on
     # the report's topic ("help me draft a supplier code on forced labour", +1.9; "write a summary
@@ -239,26 +229,13 @@ class AbstainRule:
         """Whether the asking part of a message asks for a text to be written or translated."""
         return bool(_TASK.search(asking))
 
-    def off_subject(
-        self, subject_similarity: float, known_share: float, words: int, best_relevance: float | None = None
-    ) -> str | None:
+    def off_subject(self, subject_similarity: float, known_share: float, words: int) -> str | None:
         """The reason when a question of ``words`` content words is about something else
-        altogether (see ``max_subject_similarity`` and ``max_subject_similarity_named``), else
-        None. One word says too little: "What were the dates?" has one, which the report does not
-        use, and the title page answers it."""
-        if (
-            words >= self.min_words_subject
-            and subject_similarity < self.max_subject_similarity
-            and known_share < self.max_known_share
-        ):
-            return OFF_SUBJECT
-        if (
-            words >= self.min_words_named
-            and best_relevance is not None
-            and best_relevance < self.max_relevance_named
-            and subject_similarity < self.max_subject_similarity_named
-            and known_share >= self.min_known_share_named
-        ):
+        altogether (see ``max_subject_similarity``), else None. One or two words say too little:
+        "What were the dates?" has one, which the report does not use, and the title page answers it."""
+        if words < self.min_words_subject:
+            return None
+        if subject_similarity < self.max_subject_similarity and known_share < self.max_known_share:
             return OFF_SUBJECT
         return None
 

@@ -122,7 +122,7 @@ class Scope:
         reason = self.rule.off_topic(self.names.unknown(asked.focus), share, best_relevance(shown))
         similarity = self._subject_similarity(asked) if reason is None else None
         if similarity is not None:
-            reason = self.rule.off_subject(similarity, share, len(words), best_relevance(shown))
+            reason = self.rule.off_subject(similarity, share, len(words))
         return reason
 
     def mentioned_outright(self, focus: str, specific: dict[str, float], closest: list[Scored]) -> bool:

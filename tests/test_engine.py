@@ -583,24 +583,15 @@ def test_where_and_when_the_conference_was_held_gets_the_title_page_and_introduc
 @pytest.mark.parametrize(
     "question",
     [
-        "What's the capital of France?",
-        "What is the capital of Greece?",
-        "What time zone is Moscow in?",
+        "What was said about Kazakhstan?",
+        "What did Microsoft do?",
+        "What does ABN AMRO do?",
+        "What about Denmark?",
+        # Short questions on a minor topic of the report: the cross-encoder judges every passage far
+        # off (-9.6) and the question is orthogonal to the report's subject (0.005), all in its words.
+        "What happened to the strawberries?",
+        "What happened in Manolada?",
     ],
-)
-def test_general_knowledge_about_a_place_the_report_names_is_not_answered(
-    real_assistant: Assistant, question: str
-) -> None:
-    """The report names France, Greece and Moscow; nothing in it says their capital or time zone."""
-    answer = real_assistant.ask(question)
-    assert answer.abstained
-    assert answer.notes[0] == NOT_ADDRESSED
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    "question",
-    ["What was said about Kazakhstan?", "What did Microsoft do?", "What does ABN AMRO do?", "What about Denmark?"],
 )
 def test_what_the_report_says_of_a_name_it_mentions_is_answered(real_assistant: Assistant, question: str) -> None:
     assert not real_assistant.ask(question).abstained

@@ -66,24 +66,6 @@ def test_a_number_the_report_spells_out_is_in_its_passages() -> None:
     assert rule.reasons("Were there 300 participants?", close, spelled, 0.3)
 
 
-@pytest.mark.parametrize(
-    ("similarity", "known_share", "words", "relevance", "off_subject"),
-    [
-        (0.05, 1.0, 2, -9.0, True),  # "capital of <a country the report names>", in its words
-        (0.05, 1.0, 2, -2.0, False),  # the cross-encoder finds a passage on it: asked about what it says
-        (0.05, 0.5, 6, -10.6, False),  # half in other words: a reworded question the report answers
-        (0.10, 1.0, 4, -9.0, False),  # nearer what the report is about
-        (0.05, 1.0, 1, -9.0, False),  # one word says too little ("Kazakhstan?")
-        (0.05, 1.0, 2, None, False),  # without the cross-encoder, words and cosines alone are too weak
-    ],
-)
-def test_off_subject_in_the_reports_own_words_needs_the_cross_encoder_to_agree(
-    similarity: float, known_share: float, words: int, relevance: float | None, off_subject: bool
-) -> None:
-    verdict = AbstainRule().off_subject(similarity, known_share, words=words, best_relevance=relevance)
-    assert (verdict == OFF_SUBJECT) is off_subject
-
-
 def test_off_subject_needs_a_few_words() -> None:
     """ "What were the dates?" has one word, which the report does not use; the title page answers it."""
     assert AbstainRule().off_subject(-0.03, 0.0, words=1) is None
