@@ -41,7 +41,9 @@ def turn_after(answer: Answer, previous: Turn | None) -> Turn | None:
         return previous
     first = answer.hits[0].chunk
     shown = answer.left_out + tuple(hit.chunk.id for hit in answer.hits)
-    if answer.left_out and previous is not None:  # "tell me more" keeps the topic it asked more of
+    if previous is not None and (answer.left_out or answer.search_query == previous.search_query):
+        # "Tell me more", "which panel was that in?", "who said that?": still the topic of the
+        # question that asked it, which the next follow-up's note names.
         return Turn(previous.search_query, first.section_label, first.id, previous.asked, shown)
     return Turn(answer.search_query, first.section_label, first.id, answer.question, shown)
 

@@ -256,6 +256,8 @@ def test_where_that_was_is_the_previous_answer_with_its_citation(fake_assistant:
     first = previous_answer.hits[0]
     assert answer.notes[0].startswith(f"That was {first.citation}, in “{first.chunk.section_title}”")
     assert answer.search_query == previous_answer.search_query  # the next follow-up leans on the same topic
+    after = turn_after(answer, previous)
+    assert after is not None and after.asked == "What did Panel 2 say about procurement?"  # what a note names
     # asked before in another language or section, the passage read may not come first again:
     # no "That was ..." then, rather than a citation of another passage
     elsewhere = replace(previous, passage="d#s9p9")
