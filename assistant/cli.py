@@ -92,6 +92,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from .formatting import line_range
     from .questions import clean_question
 
     settings = _settings(args)
@@ -106,7 +107,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(note + "\n")
     for hit in answer.hits:
         chunk = hit.chunk
-        where = chunk.pages or f"lines {chunk.line_start}-{chunk.line_end}"
+        where = chunk.pages or line_range(chunk)
         print(f"[{hit.rank}] {hit.citation} — {chunk.section_title} ({where})")
         print(f"    {chunk.text}\n")
     return 0

@@ -14,7 +14,7 @@ from .asked import gives_what_is_asked
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english
 from .embedding import Embedder, encode_query
-from .errors import IndexCorrupt, UnknownDocument
+from .errors import IndexCorrupt, UnknownDocument, UnknownSection
 from .evidence import SentenceIndex
 from .focus import question_focus
 from .followup import Turn, asks_for_more, asks_where, asks_who_said, resolve
@@ -165,6 +165,23 @@ class Assistant:
             ids.add(known[name.strip().casefold()])
         return frozenset(ids)
 
+    def sections_named(self, names: list[str]) -> frozenset[str]:
+        """Section labels for names given as label or full heading, in any case ("panel 2"); a
+        name matching none raises UnknownSection listing them: a filter that matches nothing
+        would otherwise search nothing and say the report does not address the question."""
+        known: dict[str, str] = {}
+        for chunk in self.index.chunks:
+            known.setdefault(chunk.section_label.casefold(), chunk.section_label)
+            known.setdefault(chunk.section_title.casefold(), chunk.section_label)
+        labels = set()
+        for name in names:
+            label = known.get(name.strip().casefold())
+            if label is None:
+                choices = "; ".join(self.section_labels)
+                raise UnknownSection(f"No section is called {name!r}.", f"Sections: {choices}.")
+            labels.add(label)
+        return frozenset(labels)
+
     def ask(
         self,
         question: str,
@@ -186,7 +203,7 @@ class Assistant:
         started = time.perf_counter()
         asked = clean_question(question, self.settings.max_question_chars)
         k = min(max(1, k or self.settings.top_k), 50)
-        only = frozenset(sections) if sections else None
+        only = self.sections_named(sections) if sections else None
         asks_place = previous is not None and asks_where(asked)
         if previous is not None and (asks_place or asks_who_said(asked)):
             # About the passage just read, not a new topic: the previous answer (cached), again.

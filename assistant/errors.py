@@ -42,3 +42,7 @@ class CorpusError(AssistantError):
 
 class UnknownDocument(AssistantError):
     """A document filter names no indexed document."""
+
+
+class UnknownSection(AssistantError):
+    """A section filter names no section of the indexed documents."""

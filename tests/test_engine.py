@@ -597,3 +597,13 @@ def test_where_and_when_the_conference_was_held_gets_the_title_page_and_introduc
 )
 def test_what_the_report_says_of_a_name_it_mentions_is_answered(real_assistant: Assistant, question: str) -> None:
     assert not real_assistant.ask(question).abstained
+
+
+def test_a_section_filter_takes_any_case_and_refuses_a_section_that_does_not_exist(fake_assistant: Assistant) -> None:
+    """A filter matching nothing searched nothing and said the report does not address the question."""
+    from assistant.errors import UnknownSection
+
+    answer = fake_assistant.ask("recruitment fees", sections=["panel 2"])
+    assert answer.hits and all(h.chunk.section_label == "Panel 2" for h in answer.hits)
+    with pytest.raises(UnknownSection, match=r"No section is called 'Panel 9'.*Panel 2"):
+        fake_assistant.ask("recruitment fees", sections=["Panel 9"])
