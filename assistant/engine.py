@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -165,17 +165,23 @@ class Assistant:
             ids.add(known[name.strip().casefold()])
         return frozenset(ids)
 
-    def sections_named(self, names: list[str]) -> frozenset[str]:
-        """Section labels for names given as label or full heading, in any case ("panel 2"); a
-        name matching none raises UnknownSection listing them: a filter that matches nothing
-        would otherwise search nothing and say the report does not address the question."""
+    @cached_property
+    def _section_names(self) -> dict[str, str]:
+        """Each section's label and full heading, case-folded, to its label: made once, as a
+        filtered question is resolved on every ask (twice for "which panel was that in?")."""
         known: dict[str, str] = {}
         for chunk in self.index.chunks:
             known.setdefault(chunk.section_label.casefold(), chunk.section_label)
             known.setdefault(chunk.section_title.casefold(), chunk.section_label)
+        return known
+
+    def sections_named(self, names: list[str]) -> frozenset[str]:
+        """Section labels for names given as label or full heading, in any case ("panel 2"); a
+        name matching none raises UnknownSection listing them: a filter that matches nothing
+        would otherwise search nothing and say the report does not address the question."""
         labels = set()
         for name in names:
-            label = known.get(name.strip().casefold())
+            label = self._section_names.get(name.strip().casefold())
             if label is None:
                 choices = "; ".join(self.section_labels)
                 raise UnknownSection(f"No section is called {name!r}.", f"Sections: {choices}.")
