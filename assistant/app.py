@@ -240,7 +240,8 @@ def check_port_free(host: str, port: int) -> None:
         except OSError as error:
             raise AssistantError(
                 f"Port {port} on {host} is already in use ({error.strerror}).",
-                f"Stop the other program, or run: assistant serve --port {port + 1}",
+                f"Stop the other program, or pick another port: ./scripts/start.sh --port {port + 1} "
+                f"(or assistant serve --port {port + 1})",
             ) from error
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -63,7 +64,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     if source.suffix.lower() not in SUFFIXES:
         raise AssistantError(f"{source.name} is not a .txt, .md or .pdf file.", "Convert it to one of those.")
     target = settings.corpus_dir / source.name
-    taken = [p for p in settings.corpus_dir.glob(f"{source.stem}.*") if p.resolve() != source.resolve()]
+    taken = [
+        p
+        for p in settings.corpus_dir.glob(f"{source.stem}.*")
+        if p.suffix.lower() in SUFFIXES and p.stem == source.stem and p.resolve() != source.resolve()
+    ]
     if taken and not args.replace:
         raise AssistantError(
             f"The corpus already holds {taken[0].name}.", "Rename the file, or pass --replace to overwrite it."
@@ -118,7 +123,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise AssistantError(f"No question file at {path}.", "Pass a JSONL file like ../shared/eval/questions.jsonl.")
+        raise AssistantError(f"No question file at {path}.", _question_files_hint())
     questions = load_questions(path)
     assistant = _assistant(args)
     results = run(questions, lambda q, previous: assistant.ask(q, k=args.k, previous=previous))
@@ -130,6 +135,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         print(f"Wrote {len(results)} answers to {args.out}")
     return 0
+
+
+def _question_files_hint() -> str:
+    """Where question files are: the project's own sets, and the public ones when ../shared is beside it."""
+    from .config import PROJECT_ROOT
+
+    found = sorted(PROJECT_ROOT.glob("eval/*.jsonl")) + sorted(PROJECT_ROOT.parent.glob("shared/eval/*.jsonl"))
+    if not found:
+        return "Pass a JSONL file of questions (format: docs/quality.md)."
+    shown = ", ".join(str(path) for path in found[:4]) + (", ..." if len(found) > 4 else "")
+    return f"Pass one of: {shown}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -254,12 +270,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
-        print("error: --k must be at least 1.", file=sys.stderr)
-        return 2
     try:
+        args = parser().parse_args(argv)
+        if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+            print("error: --k must be at least 1.", file=sys.stderr)
+            return 2
         return int(args.run(args))
+    except BrokenPipeError:
+        # The reader stopped early (`assistant ask ... | head -3`): it had what it wanted.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

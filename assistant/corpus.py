@@ -77,6 +77,19 @@ def document_paths(corpus_dir: Path) -> list[Path]:
     return paths
 
 
+def unsupported_paths(corpus_dir: Path) -> list[Path]:
+    """Files in ``corpus_dir`` that are neither a document nor a sidecar (a .docx copied in by hand):
+    the build names them rather than leave a facilitator wondering why the report is not found."""
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() not in SUFFIXES
+        and not p.name.endswith(META_SUFFIX)
+    )
+
+
 def load_documents(corpus_dir: Path) -> list[Document]:
     """Every document in ``corpus_dir`` with its metadata (an unreadable sidecar is noted, not raised)."""
     paths = document_paths(corpus_dir)

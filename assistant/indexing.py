@@ -13,7 +13,7 @@ from . import ann, multilingual
 from .acronyms import find_acronyms, find_implicit_acronyms
 from .chunking import chunk_report
 from .config import PARSER_VERSION, Settings
-from .corpus import corpus_hash, load_documents
+from .corpus import corpus_hash, load_documents, unsupported_paths
 from .crosslingual import report_names, report_words
 from .documents import BadDocument, ParsedDocument, parse_document
 from .embedding import Embedder
@@ -54,6 +54,9 @@ def parse_corpus(settings: Settings) -> ParsedCorpus:
             parsed.append(parse_document(document, settings.max_document_bytes))
         except BadDocument as bad:
             rejected.append({"file": bad.path.name, "reason": str(bad)})
+    for path in unsupported_paths(settings.corpus_dir):
+        reason = f"{path.name}: only .txt, .md and .pdf files are read (save it as one, then `assistant add` it)."
+        rejected.append({"file": path.name, "reason": reason})
     if not parsed:
         reasons = " ".join(item["reason"] for item in rejected)
         raise CorpusError(f"No document in {settings.corpus_dir} could be indexed. {reasons}", "Fix or replace them.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -67,6 +68,43 @@ def test_error_cases(
         lines = captured.err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), "one line a user can act on"
         assert "Traceback" not in captured.err
+
+
+def test_missing_question_file_names_the_sets_there_are(
+    no_model: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["eval", str(tmp_path / "questions.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "Pass one of: " in err and str(PROJECT_ROOT / "eval" / "english_extra.jsonl") in err
+
+
+class _ReaderGone:
+    """Standard output whose reader has stopped, as `assistant ask ... | head -3` leaves it."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return self.fd
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(
+    use_fake: Assistant, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    read_end, write_end = os.pipe()
+    try:
+        monkeypatch.setattr(sys, "stdout", _ReaderGone(write_end))
+        assert cli.main(["ask", "Who moderated Panel 3?"]) == 0
+        assert capsys.readouterr().err == ""  # no traceback, no "Exception ignored" at exit
+    finally:
+        os.close(read_end)
+        os.close(write_end)
 
 
 def test_ask_json(use_fake: Assistant, capsys: pytest.CaptureFixture[str]) -> None:

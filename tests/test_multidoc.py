@@ -44,6 +44,7 @@ def _add_bad_files(corpus: Path) -> None:
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
     with (corpus / "huge.md").open("wb") as handle:
         os.truncate(handle.fileno(), 200_000_000)
+    (corpus / "minutes.docx").write_bytes(b"PK\x03\x04" + bytes(100))  # copied in by hand, not through `assistant add`
 
 
 @pytest.fixture
@@ -100,7 +101,8 @@ def test_bad_files_are_refused_and_the_others_served(
 ) -> None:
     settings, assistant = multi
     rejected = {item["file"]: item["reason"] for item in assistant.index.manifest["rejected"]}
-    assert set(rejected) == {"empty.txt", "photo.txt", "broken.pdf", "huge.md"}
+    assert set(rejected) == {"empty.txt", "photo.txt", "broken.pdf", "huge.md", "minutes.docx"}
+    assert rejected["minutes.docx"].startswith("minutes.docx: only .txt, .md and .pdf files are read")
     assert rejected["empty.txt"] == "empty.txt is empty."
     assert rejected["photo.txt"].startswith("photo.txt is not text")
     assert rejected["broken.pdf"].startswith("broken.pdf is not a readable PDF")
@@ -171,7 +173,7 @@ def test_cli_add_then_ask_one_document(
     assert meta == {"title": "Due Diligence Guidance", "organisation": "EBC", "date": "2022"}
 
     assert cli.main(["add", str(pdf), "--title", "Again"]) == 1
-    assert "already holds" in capsys.readouterr().err
+    assert f"already holds {PDF_NAME}." in capsys.readouterr().err  # the document, not its .meta.json
 
     embedder = FakeEmbedder()
     assistant = Assistant(build_index(settings_tmp, embedder, show_progress=False), embedder, settings_tmp)
@@ -235,7 +237,7 @@ def test_app_page_lists_refused_files_and_offers_the_document_filter(multi: tupl
         assert dropdown["props"]["visible"] is True
         assert [choice[0] for choice in dropdown["props"]["choices"]][1:] == assistant.document_titles
         rejected = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "rejected")
-        for name in ("empty.txt", "photo.txt", "broken.pdf", "huge.md"):
+        for name in ("empty.txt", "photo.txt", "broken.pdf", "huge.md", "minutes.docx"):
             assert name in as_read(rejected["props"]["value"])
         history, _ = running.client().predict(NARWHAL, [], "All sections", None, "Trainer's guide", api_name="/ask")
         first = next(text_of(m) for m in history[1:] if text_of(m).startswith("**[1]"))

@@ -256,7 +256,7 @@ def test_a_taken_port_is_reported_with_the_option_to_use(
         port = holder.getsockname()[1]
         with pytest.raises(AssistantError) as error:
             check_port_free("127.0.0.1", port)
-        assert f"Port {port}" in str(error.value) and f"--port {port + 1}" in str(error.value)
+        assert f"Port {port}" in str(error.value) and f"./scripts/start.sh --port {port + 1}" in str(error.value)
         assert cli.main(["serve", "--port", str(port)]) == 1
     assert "already in use" in capsys.readouterr().err
 
