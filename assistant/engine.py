@@ -238,7 +238,7 @@ class Assistant:
         if previous is not None and reading.follow_up and asks_for_more(asked):
             # "Tell me more": the next passages on the previous topic; those shown are not news.
             left_out = previous.shown or (previous.passage,)
-        scored, _intent = self.retriever.rank(
+        scored, intent = self.retriever.rank(
             searched,
             query_vector=query_vector,
             dense=dense,
@@ -281,12 +281,20 @@ class Assistant:
         names_document = self.names_documents
         query_tokens = set(tokenize(searched))
         gives = gives_what_is_asked(asked) if reading.english else None
+        # A question that names its sections ("Who moderated Panel 3?") is answered only there: a
+        # sentence marked in another section's passage ("This panel was moderated by Laura
+        # Germino", Panel 4) would read as the answer. Such passages are shown unmarked.
+        named = intent.sections if not intent.about_whole else None
         hits = [
             Hit(
-                chunk=self.index.chunks[s.position],
+                chunk=(chunk := self.index.chunks[s.position]),
                 score=s.score,
                 rank=rank,
-                evidence=self.sentences.best(s.position, query_vector, query_tokens, gives),
+                evidence=(
+                    self.sentences.best(s.position, query_vector, query_tokens, gives)
+                    if not named or chunk.section_label in named
+                    else ()
+                ),
                 names_document=names_document,
                 relevance=s.relevance,
             )

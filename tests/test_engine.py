@@ -92,6 +92,11 @@ def test_named_panel_and_acronym_find_the_passage(fake_assistant: Assistant) -> 
     moderated = fake_assistant.ask("Who moderated Panel 3?")
     assert moderated.hits[0].chunk.section_label == "Panel 3"
     assert "moderated by John Morrison" in moderated.hits[0].chunk.text
+    # The other panels' moderator sentences are shown, but only Panel 3's is marked as the answer.
+    assert moderated.hits[0].evidence
+    marked = [h.chunk.text[a:b] for h in moderated.hits for a, b in h.evidence]
+    assert marked and all("Laura Germino" not in m and "Gulnara Shahinian" not in m for m in marked), marked
+    assert all(not h.evidence for h in moderated.hits if h.chunk.section_label != "Panel 3")
     glaa = fake_assistant.ask("What is the GLAA?")
     assert "Gangmasters Labour Abuse Authority (GLAA)" in glaa.hits[0].chunk.text
 
