@@ -146,8 +146,9 @@ class Assistant:
         """One line per corpus file left out of the index, naming it and saying why."""
         return rejected_messages(self.index.manifest)
 
-    def document_ids(self, names: list[str]) -> frozenset[str]:
-        """Document ids for names given as short title, full title, file name or id (any case)."""
+    @cached_property
+    def _document_names(self) -> dict[str, str]:
+        """Each document's short title, full title, file name and id, case-folded, to its id: made once."""
         known: dict[str, str] = {}
         for item in self.index.manifest.get("documents", []):
             for name in (item.get("id"), item.get("title"), item.get("full_title"), item.get("file")):
@@ -157,6 +158,16 @@ class Assistant:
             known.setdefault(chunk.doc.casefold(), chunk.doc)
             if chunk.doc_title:
                 known.setdefault(chunk.doc_title.casefold(), chunk.doc)
+        return known
+
+    @cached_property
+    def _document_titles(self) -> dict[str, str]:
+        """Each document's id to the title its citations and the Document menu use."""
+        return {c.doc: c.doc_title or c.doc for c in self.index.chunks}
+
+    def document_ids(self, names: list[str]) -> frozenset[str]:
+        """Document ids for names given as short title, full title, file name or id (any case)."""
+        known = self._document_names
         ids = set()
         for name in names:
             if name.strip().casefold() not in known:
@@ -329,9 +340,9 @@ class Assistant:
             notes.insert(len(verdict.notes), meaning)
         if reading.words:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
-        if only:
+        if only or only_documents:
             # A filter left on from an earlier question silently changes the answer: say it.
-            notes.append(f"Searched only in {_listed(only)}: the rest of the report was left out.")
+            notes.append(self._filter_note(only, only_documents))
         if mended.fixes:
             notes.append("Read with its spelling mended: " + ", ".join(f"{a} → {b}" for a, b in mended.fixes) + ".")
         if reading.follow_up and previous is not None and not (left_out and verdict.abstained):
@@ -348,6 +359,17 @@ class Assistant:
             lacking=verdict.lacking,
             left_out=left_out,
         )
+
+    def _filter_note(self, sections: frozenset[str] | None, documents: frozenset[str] | None) -> str:
+        """What a section or document filter left out, in the words of the menus that set it."""
+        titles = self._document_titles
+        named = _listed(frozenset(titles.get(d, d) for d in documents)) if documents else ""
+        if sections and named:
+            return f"Searched only in {_listed(sections)} of {named}: the rest was left out."
+        if named:
+            return f"Searched only in {named}: the other documents were left out."
+        rest = "every other section of the documents" if self.names_documents else "the rest of the report"
+        return f"Searched only in {_listed(sections or frozenset())}: {rest} was left out."
 
     @staticmethod
     def _follow_up_note(previous: Turn, left_out: int) -> str:

@@ -86,6 +86,9 @@ def test_document_filter(multi: tuple[Settings, Assistant]) -> None:
     assert answer.hits and {h.chunk.doc_title for h in answer.hits} == {"Supply chain guidance"}
     by_file = assistant.ask("quokka case study", documents=[MARKDOWN_NAME, REPORT.upper()])
     assert {h.chunk.doc_title for h in by_file.hits} <= {"Trainer's guide", REPORT}
+    assert "Searched only in Supply chain guidance: the other documents were left out." in answer.notes
+    in_section = assistant.ask("fees", sections=["Panel 2"])
+    assert "Searched only in Panel 2: every other section of the documents was left out." in in_section.notes
     with pytest.raises(UnknownDocument, match="No indexed document is called 'Nonexistent'"):
         assistant.ask("fees", documents=["Nonexistent"])
 
@@ -219,8 +222,11 @@ def test_app_filters_by_document_and_names_it_in_citations(multi: tuple[Settings
     history, _, conversation = respond(ZEBRAFISH, [], ALL, None, assistant, "Supply chain guidance")
     hits = conversation.answers[0].hits
     assert hits and all(h.chunk.doc_title == "Supply chain guidance" for h in hits)
-    assert history[1]["content"].startswith("**[1] Supply chain guidance, ")
-    heading = as_read(history[1]["content"].split("\n")[0])
+    assert "Searched only in Supply chain guidance: the other documents were left out." in as_read(
+        history[1]["content"]
+    )  # a Document menu left on from an earlier question is said, as a section filter is
+    assert history[2]["content"].startswith("**[1] Supply chain guidance, ")
+    heading = as_read(history[2]["content"].split("\n")[0])
     assert ", p. " in heading or ", pp. " in heading
     _, _, everywhere = respond("Who moderated Panel 3?", [], ALL, None, assistant, ALL_DOCUMENTS)
     assert everywhere.answers[0].hits[0].citation == f"{REPORT}, Panel 3, ¶1"
