@@ -16,7 +16,7 @@ from .crosslingual import WordTranslator, bare_follow_up, looks_english
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument, UnknownSection
 from .evidence import SentenceIndex
-from .focus import question_focus
+from .focus import is_plain_question, question_focus
 from .followup import Turn, asks_for_more, asks_where, asks_who_said, resolve
 from .indexing import index_status, open_index, rejected_messages
 from .lexical import tokenize
@@ -319,7 +319,18 @@ class Assistant:
         verdict = (
             Verdict()
             if opening_sections is not None
-            else self.scope.judge(Asked(text, focus, reading.english, reading.floor, query_vector), first_stage, scored)
+            else self.scope.judge(
+                Asked(
+                    text,
+                    focus,
+                    reading.english,
+                    reading.floor,
+                    query_vector,
+                    plain=reading.english and not reading.follow_up and is_plain_question(asked),
+                ),
+                first_stage,
+                scored,
+            )
         )
         if left_out and previous is not None and verdict.abstained:
             # "Tell me more" when the passages shown were all the report has on it.

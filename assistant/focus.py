@@ -51,6 +51,12 @@ _ASKING_ONLY = FRAMING_WORDS | frozenset(tokenize("report conference document li
 LONG_MESSAGE_CHARS = 160  # shorter ones are one question, whatever a stop inside says ("Rantsev v. Cyprus")
 
 
+def is_plain_question(message: str) -> bool:
+    """A short message that only asks: no situation around it, no "I'm a labour inspector —"."""
+    text = _GREETING.sub("", message.strip(), count=1)
+    return len(text) <= LONG_MESSAGE_CHARS and not _ASKER.match(text)
+
+
 def question_focus(message: str) -> str:
     """The part of ``message`` that asks: its last asking sentences (or its last sentence), with
     "what did the report say about" removed and who is asking reduced to their role. Never empty: a message that is

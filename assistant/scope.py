@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .abstain import EXPLANATIONS, TASK_NOTE, AbstainRule, best_relevance
+from .abstain import EXPLANATIONS, LOOSE_MATCH_NOTE, TASK_NOTE, AbstainRule, best_relevance
 from .asked import FactCheck, mentioned
 from .asked import note as lacking_note
 from .lexical import PROPERTY_WORDS, tokenize
@@ -46,6 +46,7 @@ class Asked:
     english: bool
     floor: float  # the cosine floor for its model (AbstainRule.floor)
     vector: np.ndarray | None = None  # its MiniLM vector, when it has one
+    plain: bool = False  # a short question on its own: no follow-up, no situation, no "I'm a ..."
 
 
 class Scope:
@@ -106,6 +107,9 @@ class Scope:
                     return Verdict(True, want.kind, [heading, lacking_note(want, names, where, closest=False)])
                 on_topic = not self.names.unknown(asked.focus)  # "the Palermo Protocol": not its topic
                 return Verdict(False, want.kind, [lacking_note(want, names, where, on_topic=on_topic)])
+            best = best_relevance(shown)
+            if asked.plain and best is not None and best < rule.loose_relevance:
+                return Verdict(False, "", [LOOSE_MATCH_NOTE])
         return Verdict()
 
     def _subject_similarity(self, asked: Asked) -> float | None:

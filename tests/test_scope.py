@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from conftest import make_chunk
 
-from assistant.abstain import ASKS_FOR_A_TEXT, OCCASION_NOTE, OFF_SUBJECT, TASK_NOTE, AbstainRule
+from assistant.abstain import ASKS_FOR_A_TEXT, LOOSE_MATCH_NOTE, OCCASION_NOTE, OFF_SUBJECT, TASK_NOTE, AbstainRule
 from assistant.engine import Assistant
 from assistant.lexical import tokenize
 from assistant.retrieval import Scored
-from assistant.scope import NOT_ADDRESSED, Scope
+from assistant.scope import NOT_ADDRESSED, Asked, Scope
 
 TITLE_LINE = make_chunk(1, "Moscow, 20-21 July 2017", section_label="Front matter")
 PARAGRAPHS = [
@@ -132,6 +132,24 @@ def _scope() -> Scope:
 
 
 @pytest.mark.parametrize(
+    ("best", "plain", "cautioned"),
+    [
+        (-9.0, True, True),  # every passage judged far off: read them before quoting
+        (-6.0, True, False),  # a reworded question the cross-encoder half-recognises
+        (-9.0, False, False),  # "I'm a hotel manager ...", a long situation, a follow-up: it misjudges those
+    ],
+)
+def test_a_plain_question_no_passage_matches_is_cautioned_not_turned_away(
+    best: float, plain: bool, cautioned: bool
+) -> None:
+    shown = [Scored(i, 1.0, 0.5, 0.0, relevance=best - i) for i in range(1, 4)]
+    question = "Which hotel staff were trained?"
+    verdict = _scope().judge(Asked(question, question, True, 0.3, plain=plain), shown, shown)
+    assert not verdict.abstained and not verdict.lacking
+    assert (verdict.notes == [LOOSE_MATCH_NOTE]) is cautioned
+
+
+@pytest.mark.parametrize(
     ("focus", "unused"),
     [
         ("blockchain?", ["blockchain"]),
@@ -189,6 +207,18 @@ def test_a_fact_the_report_lacks_about_something_else_is_not_addressed(
     assert answer.abstained
     assert answer.notes[0] == NOT_ADDRESSED
     assert "does not give the" in answer.notes[1]
+
+
+@pytest.mark.model
+def test_general_knowledge_in_the_reports_words_is_cautioned(real_assistant: Assistant) -> None:
+    """A participant's first probe, "What's the capital of France?": every word is the report's (it
+    names France and "human capital"), so nothing turns it away, but the passages shown come with
+    the warning that none matches it. A question the report answers gets no warning."""
+    for question in ("What's the capital of France?", "What is the population of Belize?"):
+        answer = real_assistant.ask(question)
+        assert LOOSE_MATCH_NOTE in answer.notes and answer.hits, question
+    for question in ("Who moderated Panel 3?", "What is the employer pays model?", "Which hotels train their staff?"):
+        assert LOOSE_MATCH_NOTE not in real_assistant.ask(question).notes, question
 
 
 @pytest.mark.model
