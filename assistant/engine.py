@@ -332,6 +332,9 @@ class Assistant:
                 scored,
             )
         )
+        if verdict.loose:
+            # A sentence marked in a passage that does not match closely would read as the answer.
+            hits = [replace(hit, evidence=()) for hit in hits]
         if left_out and previous is not None and verdict.abstained:
             # "Tell me more" when the passages shown were all the report has on it.
             verdict = replace(verdict, notes=[NOTHING_MORE.format(_shortened(previous.asked, 25))])

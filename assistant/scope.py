@@ -35,6 +35,7 @@ class Verdict:
     abstained: bool = False
     lacking: str = ""
     notes: list[str] = field(default_factory=list)
+    loose: bool = False  # no passage matches closely: none has a sentence marked as the answer
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class Scope:
                 return Verdict(False, want.kind, [lacking_note(want, names, where, on_topic=on_topic)])
             best = best_relevance(shown)
             if asked.plain and best is not None and best < rule.loose_relevance:
-                return Verdict(False, "", [LOOSE_MATCH_NOTE])
+                return Verdict(False, "", [LOOSE_MATCH_NOTE], loose=True)
         return Verdict()
 
     def _subject_similarity(self, asked: Asked) -> float | None:

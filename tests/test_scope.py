@@ -146,7 +146,7 @@ def test_a_plain_question_no_passage_matches_is_cautioned_not_turned_away(
     question = "Which hotel staff were trained?"
     verdict = _scope().judge(Asked(question, question, True, 0.3, plain=plain), shown, shown)
     assert not verdict.abstained and not verdict.lacking
-    assert (verdict.notes == [LOOSE_MATCH_NOTE]) is cautioned
+    assert (verdict.notes == [LOOSE_MATCH_NOTE]) is cautioned and verdict.loose is cautioned
 
 
 @pytest.mark.parametrize(
@@ -217,6 +217,7 @@ def test_general_knowledge_in_the_reports_words_is_cautioned(real_assistant: Ass
     for question in ("What's the capital of France?", "What is the population of Belize?"):
         answer = real_assistant.ask(question)
         assert LOOSE_MATCH_NOTE in answer.notes and answer.hits, question
+        assert not any(hit.evidence for hit in answer.hits)  # no sentence marked as if it answered
     for question in ("Who moderated Panel 3?", "What is the employer pays model?", "Which hotels train their staff?"):
         assert LOOSE_MATCH_NOTE not in real_assistant.ask(question).notes, question
 
