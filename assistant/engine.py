@@ -332,8 +332,9 @@ class Assistant:
                 scored,
             )
         )
-        if verdict.loose:
-            # A sentence marked in a passage that does not match closely would read as the answer.
+        if verdict.abstained or verdict.loose:
+            # A sentence marked in a passage that does not answer, or not closely, would read as the
+            # answer: in the chat, and in the source viewer's highlight and ready-to-paste quotation.
             hits = [replace(hit, evidence=()) for hit in hits]
         if left_out and previous is not None and verdict.abstained:
             # "Tell me more" when the passages shown were all the report has on it.

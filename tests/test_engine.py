@@ -140,6 +140,9 @@ def test_a_year_the_report_never_mentions_is_not_answered(fake_assistant: Assist
     answer = fake_assistant.ask("What happened in 1999?")
     assert answer.abstained is True
     assert answer.notes[0] == NOT_ADDRESSED
+    # The closest passages are shown, with no sentence marked: the source viewer would highlight it
+    # and offer it as a quotation ready to paste, as if it answered.
+    assert answer.hits and not any(hit.evidence for hit in answer.hits)
     assert answer.hits, "the closest passages are still shown"
 
 
