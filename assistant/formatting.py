@@ -56,13 +56,15 @@ def format_hit(hit: Hit, answers: bool = True) -> str:
 
 
 OPEN_HINT = "Click a passage to see it in its place in the report."
+# Above the passages of an answer that says the report does not address the question (chat, handouts).
+CLOSEST_LABEL = "Closest passages (they do not answer the question):"
 
 
 def format_notes(answer: Answer) -> str | None:
     """The message before the passages: notes (e.g. not addressed), or None when there is nothing to say."""
     parts = [f"_{escape(note)}_" for note in answer.notes]
     if answer.abstained and answer.hits:
-        parts.append("**Closest passages (they do not answer the question):**")
+        parts.append(f"**{CLOSEST_LABEL}**")
     if not answer.hits:
         parts.append("No passage found.")
     return "\n\n".join(parts) or None

@@ -14,6 +14,7 @@ from datetime import datetime
 from html import escape as html_escape
 from pathlib import Path
 
+from .formatting import CLOSEST_LABEL
 from .formatting import escape as markdown_text
 from .outline import Outline, reference
 from .records import Answer
@@ -21,7 +22,7 @@ from .records import Answer
 PRINT_CSS = """
 body { font: 12pt/1.45 Georgia, serif; max-width: 46em; margin: 2em auto; color: #000; }
 h1 { font-size: 18pt; } h2 { font-size: 14pt; margin-top: 1.6em; border-bottom: 1px solid #999; }
-.note { font-style: italic; } .cite { font-weight: bold; margin-top: 1em; }
+.note { font-style: italic; } .cite { font-weight: bold; margin-top: 1em; } .closest { font-weight: bold; }
 blockquote { margin: .3em 0 .8em 1em; padding-left: .8em; border-left: 3px solid #999; }
 .ref { font-size: 10pt; color: #333; }
 @media print { body { margin: 0; } h2 { page-break-after: avoid; } blockquote { page-break-inside: avoid; } }
@@ -42,6 +43,8 @@ def to_markdown(answers: list[Answer], outline: Outline, when: datetime) -> str:
     for number, answer in enumerate(answers, start=1):
         lines += ["", f"## {number}. {markdown_text(answer.question)}", ""]
         lines += [f"*{markdown_text(note)}*\n" for note in answer.notes]
+        if answer.abstained and answer.hits:
+            lines += [f"**{markdown_text(CLOSEST_LABEL)}**", ""]
         for hit in answer.hits:
             ref = reference(hit.chunk, outline.meta(hit.chunk))
             lines += [f"**[{hit.rank}] {markdown_text(hit.citation)}**", ""]
@@ -62,6 +65,8 @@ def to_html(answers: list[Answer], outline: Outline, when: datetime) -> str:
     for number, answer in enumerate(answers, start=1):
         parts.append(f'<section class="question"><h2>{number}. {html_escape(answer.question)}</h2>')
         parts += [f'<p class="note">{html_escape(note)}</p>' for note in answer.notes]
+        if answer.abstained and answer.hits:
+            parts.append(f'<p class="closest">{html_escape(CLOSEST_LABEL)}</p>')
         for hit in answer.hits:
             ref = reference(hit.chunk, outline.meta(hit.chunk))
             parts.append(f'<p class="cite">[{hit.rank}] {html_escape(hit.citation)}</p>')

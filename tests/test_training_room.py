@@ -14,7 +14,7 @@ from conftest import SECTION_LABELS
 from assistant.browser import passage_choices, render_outline, view_link
 from assistant.chat import ALL, flag, respond
 from assistant.feedback import append_feedback
-from assistant.formatting import line_range
+from assistant.formatting import CLOSEST_LABEL, line_range
 from assistant.handout import to_html, to_markdown, write_handout
 from assistant.indexing import parse_corpus
 from assistant.outline import load_outline, reference
@@ -171,6 +171,18 @@ def test_handout_html_is_printable_and_quotes_every_passage(fake_assistant, outl
         assert hit.chunk.text in text
         assert reference(hit.chunk, outline.meta(hit.chunk)) in text
     assert "@media print" in text
+
+
+def test_handouts_say_when_the_passages_do_not_answer(fake_assistant, outline):
+    """A handout is read away from the chat: the closest passages of a question the report does not
+    address are labelled as in the chat, not listed like answers with their references."""
+    conversation = _conversation(fake_assistant, "What happened in 1999?", "Who moderated Panel 3?")
+    assert [a.abstained for a in conversation.answers] == [True, False]
+    markdown = to_markdown(conversation.answers, outline, datetime(2026, 11, 29))
+    first, second = markdown.split("\n## 2. ")
+    assert CLOSEST_LABEL in first.replace("\\", "") and CLOSEST_LABEL not in second.replace("\\", "")
+    page = to_html(conversation.answers, outline, datetime(2026, 11, 29))
+    assert page.count(CLOSEST_LABEL) == 1 and page.index(CLOSEST_LABEL) < page.index("[1] ")
 
 
 @pytest.mark.parametrize(
