@@ -23,7 +23,7 @@ from .chat import ALL, ALL_DOCUMENTS, Conversation, flag, respond
 from .config import Settings, load_settings
 from .engine import Assistant
 from .errors import AssistantError
-from .feedback import FLAGS, append_feedback
+from .feedback import FLAGS, RepeatFilter, append_feedback
 from .formatting import OPEN_HINT, escape
 from .handout import write_handout
 from .outline import Outline, load_outline
@@ -166,12 +166,15 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
         def open_passage(chunk_id: str | None) -> tuple[Any, ...]:
             return (*_viewer_outputs(outline, chunk_id), gr.Tabs(selected="viewer") if chunk_id else gr.skip())
 
-        def give_feedback(state: Conversation | None, event: gr.LikeData) -> None:
+        repeats = RepeatFilter()
+
+        def give_feedback(state: Conversation | None, event: gr.LikeData, request: gr.Request) -> None:
             liked: Any = event.liked
             choice = "Like" if liked is True else "Dislike" if liked is False else liked
             index = event.index if isinstance(event.index, int) else -1
             record = flag(state, index, choice)
-            if record is not None:
+            session = getattr(request, "session_hash", None)
+            if record is not None and repeats.is_new((session, index, str(choice))):
                 append_feedback(settings.feedback_path, record)
                 gr.Info(f"Thank you: noted as “{record['flag']}” for the facilitator.")
 

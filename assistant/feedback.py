@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,3 +43,26 @@ def append_feedback(path: Path, record: dict[str, Any]) -> None:
     line = json.dumps(record, ensure_ascii=False) + "\n"
     with _lock, path.open("a", encoding="utf-8") as handle:
         handle.write(line)
+
+
+class RepeatFilter:
+    """Tells a flag's repeat apart from a new flag: Gradio's chat sends a choice made in its
+    feedback menu ("Wrong citation") twice for one click (seen in Chromium), and the facilitator's
+    summary then counted two complaints. The same flag on the same message from the same browser
+    session within ``seconds`` is a repeat; the last ``most`` flags are remembered."""
+
+    def __init__(self, seconds: float = 3.0, most: int = 1000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.most = most
+        self._clock = clock
+        self._seen: OrderedDict[Hashable, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def is_new(self, key: Hashable) -> bool:
+        now = self._clock()
+        with self._lock:
+            last = self._seen.pop(key, None)
+            self._seen[key] = now
+            while len(self._seen) > self.most:
+                self._seen.popitem(last=False)
+        return last is None or now - last > self.seconds

@@ -291,6 +291,12 @@ def test_feedback_flag_and_handout_export(app: Running, page: Any, _fake_build: 
     assert len(lines) == before + 1
     record = json.loads(lines[-1])
     assert record["flag"] == "helpful" and record["question"].startswith("How can public procurement")
+    page.locator("#chat button[aria-label='Feedback']").first.click()  # the ⚑ menu
+    page.locator("#chat").get_by_text("Wrong citation").first.click()
+    page.wait_for_timeout(2000)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == before + 2, "one click, one record (Gradio sends a menu choice twice)"
+    assert json.loads(lines[-1])["flag"] == "wrong citation"
     page.locator("#export").click()
     handout = page.locator("#handout")
     handout.get_by_text(".html").first.wait_for(timeout=10000)

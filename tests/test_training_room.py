@@ -13,7 +13,7 @@ from conftest import SECTION_LABELS
 
 from assistant.browser import passage_choices, render_outline, view_link
 from assistant.chat import ALL, flag, respond
-from assistant.feedback import append_feedback
+from assistant.feedback import RepeatFilter, append_feedback
 from assistant.formatting import CLOSEST_LABEL, line_range
 from assistant.handout import to_html, to_markdown, write_handout
 from assistant.indexing import parse_corpus
@@ -246,6 +246,20 @@ def test_feedback_on_no_answer_or_unknown_flag_writes_nothing(fake_assistant):
     assert flag(conversation, 0, "Like") is None  # the question, not an answer
     assert flag(conversation, 1, "Delete everything") is None
     assert flag(None, 1, "Like") is None
+
+
+def test_a_flag_sent_twice_for_one_click_is_counted_once():
+    """Gradio's chat sends a feedback-menu choice twice for one click; the summary must not count
+    two complaints. The same flag again later, or on another passage or session, is a new one."""
+    now = [100.0]
+    repeats = RepeatFilter(seconds=3.0, clock=lambda: now[0])
+    assert repeats.is_new(("session-a", 2, "Wrong citation"))
+    assert not repeats.is_new(("session-a", 2, "Wrong citation"))  # the same click, sent again
+    assert repeats.is_new(("session-a", 3, "Wrong citation"))  # another passage
+    assert repeats.is_new(("session-b", 2, "Wrong citation"))  # another participant
+    assert repeats.is_new(("session-a", 2, "Dislike"))  # another flag
+    now[0] += 10
+    assert repeats.is_new(("session-a", 2, "Wrong citation"))  # flagged again, deliberately
 
 
 # --- prepared questions ---------------------------------------------------------------------
