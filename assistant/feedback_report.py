@@ -312,7 +312,7 @@ def format_summary(summary: FeedbackSummary) -> str:
             flagged = "; ".join(f"{c.text} ({c.count}×)" for c in q.passages)
             lines.append(f"{' ' * 8}{_short('on ' + flagged, WIDTH - 8)}")
     lines.extend(["  none"] if not summary.not_helpful else [])
-    lines += ["", "Questions the assistant abstained on, most frequent first:"]
+    lines += ["", "Abstained answers someone flagged, most frequent first:"]
     lines.extend(_row(2, c.count, c.text) for c in summary.abstained)
     lines.extend(["  none"] if not summary.abstained else [])
     return "\n".join(lines)

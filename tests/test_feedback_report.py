@@ -89,7 +89,7 @@ def test_plain_report_reads_in_order_and_fits_the_terminal(session: Path, capsys
     assert "10 flags read: 2 helpful, 4 not helpful, 4 wrong citation." in out
     wrong = out.index('flagged "wrong citation"')
     disliked = out.index('"not helpful"')
-    abstained = out.index("abstained on")
+    abstained = out.index("Abstained answers someone flagged")
     assert wrong < out.index("3×  Panel 4, ¶1") < out.index("1×  Panel 4, ¶2") < disliked
     assert out.index("2×  Who moderated Panel 3?") < out.index("1×  Who chaired the third panel?")
     assert "“This panel was moderated by Laura Germino.”" in out
