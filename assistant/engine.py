@@ -336,6 +336,11 @@ class Assistant:
             # A sentence marked in a passage that does not answer, or not closely, would read as the
             # answer: in the chat, and in the source viewer's highlight and ready-to-paste quotation.
             hits = [replace(hit, evidence=()) for hit in hits]
+        if verdict.abstained and (only or only_documents) and not left_out:
+            # Only part of the report was searched: "the report does not appear to address this"
+            # would be said of the rest too ("What is the Golden Dreams app?" under a Panel 2 filter
+            # left on from an earlier question; Panel 4 answers it).
+            verdict = replace(verdict, notes=[self._scoped_heading(only, only_documents), *verdict.notes[1:]])
         if left_out and previous is not None and verdict.abstained:
             # "Tell me more" when the passages shown were all the report has on it.
             verdict = replace(verdict, notes=[NOTHING_MORE.format(_shortened(previous.asked, 25))])
@@ -349,12 +354,17 @@ class Assistant:
                 missing += [w for w in self.scope.unused_topic(focus) if w not in missing]
             if missing:
                 where = "the documents" if names_document else "the report"
-                notes.append(f"Not mentioned anywhere in {where}: {', '.join(missing)}.")
+                listed = ", ".join(self._with_name_like(word) for word in missing)
+                notes.append(f"Not mentioned anywhere in {where}: {listed}.")
         meaning = acronyms.asked_meaning(asked, self.retriever.lexical.acronyms) if reading.english else None
         if meaning:
             notes.insert(len(verdict.notes), meaning)
         if reading.words:
             notes.append(f"Matched with the report's English words: {_shortened(reading.words)}")
+        if only and intent.sections and not intent.sections <= only:
+            # "What did Panel 4 recommend?" asked with Search in left on Panel 2.
+            left = _listed(intent.sections - only)
+            notes.append(f"The question names {left}, which this search left out: search all sections to include it.")
         if only or only_documents:
             # A filter left on from an earlier question silently changes the answer: say it.
             notes.append(self._filter_note(only, only_documents))
@@ -374,6 +384,22 @@ class Assistant:
             lacking=verdict.lacking,
             left_out=left_out,
         )
+
+    def _with_name_like(self, word: str) -> str:
+        """``word``, with the report's name it may be a slip for: "AccorHotles (the report has AccorHotels)"."""
+        near = self.speller.name_like(word) if self.speller is not None else None
+        return f"{word} (the report has {near})" if near else word
+
+    def _scoped_heading(self, sections: frozenset[str] | None, documents: frozenset[str] | None) -> str:
+        """ "Does not appear to address this", said only of the part of the report that was searched."""
+        titles = self._document_titles
+        parts = [_listed(sections)] if sections else []
+        if documents:
+            parts.append(_listed(frozenset(titles.get(d, d) for d in documents)))
+        searched = " of ".join(parts)
+        several = (len(sections) if sections else len(documents or ())) > 1
+        verb = "do" if several else "does"
+        return f"{searched} {verb} not appear to address this. The closest passages there are shown below."
 
     def _filter_note(self, sections: frozenset[str] | None, documents: frozenset[str] | None) -> str:
         """What a section or document filter left out, in the words of the menus that set it."""

@@ -116,10 +116,23 @@ MAX_FOLLOW_UP_WORDS = 5
 _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|'s)\s+there\b|\bthere\s+(?:is|are|was|were)\b", re.I)
 
 
+# "this" or "it" that stands for the report a participant is reading, not the previous answer:
+# "Is there anything in this for NGO staff like me?", "what does this report say about fees?",
+# "does this say anything about hotels?". ("In this panel", "does it mention Brazil?" and "what does
+# this mean for us?" still lean on the previous answer.)
+_THE_REPORT = re.compile(
+    r"""(?ix)
+    \bin\ (?:this|here|there|it)\b(?=\s+(?:for|that|about|on|relevant|useful|which|to)\b|\s*[?.!,]|\s*$)
+    | \bthis\ (?:report|document|thing|text|material|paper)\b
+    | \b(?:does|did|do)\ this\ (?:say|mention|suggest|recommend|expect|want|ask|tell)\b
+    """
+)
+
+
 def is_follow_up(question: str) -> bool:
     """Leans on a pronoun or a connective ("and ...", "who said that?"), or is a bare word or two."""
     words = len(content_words(question))
-    leans = bool(_ANAPHORA.search(_EXISTENTIAL.sub(" ", question)))
+    leans = bool(_ANAPHORA.search(_THE_REPORT.sub(" ", _EXISTENTIAL.sub(" ", question))))
     return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and leans) or asks_for_more(question)
 
 

@@ -56,12 +56,15 @@ class Speller:
         self._stems = stems
         counts: Counter[str] = Counter()
         everywhere: set[str] = set()
+        capitalised: dict[str, str] = {}
         for text in texts:
             found = _WORD.findall(text)
             counts.update(w for w in found if w.islower())
             everywhere.update(w.lower() for w in found)
+            capitalised.update((w.lower(), w) for w in found if w[0].isupper() and not w.isupper())
         self.words = counts  # only words the report writes in lower case: never one of its names
         self._everywhere = frozenset(everywhere)  # every word it writes, names included: never a slip
+        self._names = {lower: written for lower, written in capitalised.items() if lower not in counts}
 
     @cached_property
     def _english(self) -> object:
@@ -112,6 +115,15 @@ class Speller:
             return word
         best = max(candidates, key=lambda c: (self.words[c], c))
         return best.capitalize() if word[0].isupper() else best
+
+    def name_like(self, word: str) -> str | None:
+        """The report's name one slip away from ``word`` ("AccorHotles" -> "AccorHotels"), for a note
+        that asks, not a mend: a name one letter from another may be another person ("Petrov")."""
+        lower = word.lower()
+        if len(lower) < 2 * MIN_LETTERS or lower in self._everywhere:
+            return None
+        close = sorted(self._names[c] for c in _one_edit(lower) if c in self._names)
+        return close[0] if len(close) == 1 else None
 
 
 # British endings and their American forms: the dictionary has "organization", "analyze", "labor".

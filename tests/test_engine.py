@@ -122,6 +122,22 @@ def test_a_section_filter_is_said_in_the_answer(fake_assistant: Assistant) -> No
     assert not any(n.startswith("Searched only") for n in fake_assistant.ask("What is the BSLF?").notes)
 
 
+def test_under_a_section_filter_only_that_section_is_said_not_to_address_it(fake_assistant: Assistant) -> None:
+    """With Search in left on Panel 2, "the report does not appear to address this" would be false
+    of a question Panel 4 answers: the verdict names what was searched."""
+    answer = fake_assistant.ask("What happened in 1999?", sections=["Panel 2"])
+    assert answer.abstained
+    assert answer.notes[0] == "Panel 2 does not appear to address this. The closest passages there are shown below."
+    assert NOT_ADDRESSED not in answer.notes
+
+
+def test_a_section_named_outside_the_filter_is_said(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("What did Panel 4 recommend about technology?", sections=["Panel 2"])
+    assert "The question names Panel 4, which this search left out: search all sections to include it." in answer.notes
+    inside = fake_assistant.ask("What did Panel 2 recommend about procurement?", sections=["Panel 2"])
+    assert not any(note.startswith("The question names") for note in inside.notes)
+
+
 def test_answer_to_json(fake_assistant: Assistant) -> None:
     data = fake_assistant.ask("Who moderated Panel 3?", k=3).to_json()
     json.dumps(data)  # serialisable as is
@@ -463,6 +479,29 @@ def test_a_follow_up_with_a_topic_of_its_own_carries_only_the_section(follow_up:
     ],
 )
 def test_an_existential_there_is_not_a_follow_up(question: str, follow_up: bool) -> None:
+    from assistant.followup import is_follow_up
+
+    assert is_follow_up(question) is follow_up
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Is there anything in this for NGO staff like me?", False),  # "this": the report being read
+        ("what's in this for labour inspectors?", False),
+        ("anything in here about hotels?", False),
+        ("what does this report say about fees?", False),
+        ("does this say anything about seafarers?", False),
+        ("and what did this panel recommend?", True),  # the previous answer's panel
+        ("what does this mean for banks?", True),  # the previous answer
+        ("does it mention Brazil?", True),  # "it": the law or initiative just read about
+        ("Is there anything about this in Panel 2?", True),
+    ],
+)
+def test_this_for_the_report_itself_is_not_a_follow_up(question: str, follow_up: bool) -> None:
+    """Participants open with "what's in this for me?": "this" is the report, and reading it as
+    the previous question's topic answered with the previous panel's list of speakers, its
+    moderator highlighted (found by a facilitator's walkthrough)."""
     from assistant.followup import is_follow_up
 
     assert is_follow_up(question) is follow_up

@@ -15,6 +15,7 @@ REPORT = [
     "The panel said what the tobacco industry did, and why workers were fired.",
     "The organization trained staff on recruitment. Some governments made recommendations on bitcoins.",
     "Ambassador Petrova thanked the speakers. The work is done, said the rapporteur.",
+    "AccorHotels and Microsoft joined the Global Business Coalition Against Human Trafficking.",
 ]
 
 
@@ -54,6 +55,28 @@ def test_words_the_participant_meant_are_left_alone(speller: Speller, question: 
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [
+        ("AccorHotles", "AccorHotels"),  # two letters swapped in a long name
+        ("Microsfot", "Microsoft"),
+        ("Petrov", None),  # a short name one letter from another may be another person
+        ("Recruitmant", None),  # one slip from a word the report writes in lower case: not a name
+        ("AccorHotels", None),  # the report's own spelling
+    ],
+)
+def test_a_name_one_slip_from_the_reports_is_pointed_out_not_mended(
+    speller: Speller, word: str, name: str | None
+) -> None:
+    assert speller.name_like(word) == name
+    assert speller.mend(f"What did {word} do?").text == f"What did {word} do?"  # never replaced
+
+
+def test_the_not_mentioned_note_names_the_reports_spelling(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("What did AccorHotles do about child exploitation?")
+    assert "Not mentioned anywhere in the report: AccorHotles (the report has AccorHotels)." in answer.notes
+
+
 def test_a_question_full_of_slips_finds_the_passages_and_says_how_it_was_read(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("waht did panle 3 say about tobaco?")
     assert not answer.abstained
