@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
@@ -12,7 +14,7 @@ from . import acronyms, multilingual, onnxrt, rerank, spelling
 from .abstain import AbstainRule
 from .asked import gives_what_is_asked
 from .config import Settings, load_settings
-from .crosslingual import WordTranslator, bare_follow_up, looks_english
+from .crosslingual import WordTranslator, bare_follow_up, looks_english, report_names
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument, UnknownSection
 from .evidence import SentenceIndex
@@ -296,13 +298,14 @@ class Assistant:
         # sentence marked in another section's passage ("This panel was moderated by Laura
         # Germino", Panel 4) would read as the answer. Such passages are shown unmarked.
         named = intent.sections if not intent.about_whole else None
+        naming = self._names_person(asked) if reading.english else None
         hits = [
             Hit(
                 chunk=(chunk := self.index.chunks[s.position]),
                 score=s.score,
                 rank=rank,
                 evidence=(
-                    self.sentences.best(s.position, query_vector, query_tokens, gives)
+                    self.sentences.best(s.position, query_vector, query_tokens, gives, naming)
                     if not named or chunk.section_label in named
                     else ()
                 ),
@@ -384,6 +387,23 @@ class Assistant:
             lacking=verdict.lacking,
             left_out=left_out,
         )
+
+    @cached_property
+    def _report_names(self) -> frozenset[str]:
+        """The report's proper names, lower case ("bob", "mitchell", "accorhotels"): made at the
+        first question that may name someone (the index keeps them only with the multilingual extra)."""
+        kept = self.index.manifest.get("names")
+        return frozenset(kept) if kept else report_names(c.text for c in self.index.chunks)
+
+    def _names_person(self, asked: str) -> Callable[[str], bool] | None:
+        """For a question naming someone or something by a name the report uses ("Who is Bob
+        Mitchell?"), what tells a sentence naming them; None when it names no one."""
+        words = re.findall(r"[^\W\d_]+", asked)
+        names = {w.lower() for w in words if w[0].isupper() and not w.isupper() and w.lower() in self._report_names}
+        if not names:
+            return None
+        pattern = re.compile(r"(?i)\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+        return lambda sentence: bool(pattern.search(sentence))
 
     def _with_name_like(self, word: str) -> str:
         """``word``, with the report's name it may be a slip for: "AccorHotles (the report has AccorHotels)"."""

@@ -54,15 +54,27 @@ class SentenceIndex:
         query_vector: np.ndarray | None,
         query_tokens: set[str],
         gives: Callable[[str], bool] | None = None,
+        naming: Callable[[str], bool] | None = None,
     ) -> tuple[tuple[int, int], ...]:
         """Spans of the best sentence, and of the runner-up when it is nearly as good. ``gives``
         tells a sentence that gives the kind of fact asked for (a count for "how many"): it is
-        preferred, as "the death of 1,138 people" over the sentence that names Rana Plaza."""
+        preferred, as "the death of 1,138 people" over the sentence that names Rana Plaza.
+        ``naming`` tells a sentence that names whom the question names: only those are marked."""
         spans = self.spans[position]
+        text = self._chunks[position].text
+        if naming is not None:
+            # Only a sentence naming whom the question names can answer it ("Who is Bob Mitchell?"
+            # must not mark "The last introductory speaker, Rob Lederer, ..."): none, no mark.
+            named = [i for i, (s, e) in enumerate(spans) if naming(text[s:e])]
+            if not named:
+                return ()
+            if len(named) == 1:
+                return (spans[named[0]],)
         if len(spans) <= 1:
             return tuple(spans)
         scores = self.scores(position, query_vector, query_tokens)
-        text = self._chunks[position].text
+        if naming is not None:
+            scores = np.where(np.array([naming(text[s:e]) for s, e in spans]), scores, -np.inf)
         if gives is not None:
             scores = scores + GIVES_BONUS * np.array([gives(text[s:e]) for s, e in spans], dtype=np.float32)
         # A line of one word (the title page's "REPORT") says nothing by itself: never the answer.
@@ -71,6 +83,6 @@ class SentenceIndex:
             scores = np.where(bare, -np.inf, scores)
         order = np.argsort(-scores)
         chosen = [int(order[0])]
-        if scores[order[1]] >= scores[order[0]] - 0.03:
+        if np.isfinite(scores[order[1]]) and scores[order[1]] >= scores[order[0]] - 0.03:
             chosen.append(int(order[1]))
         return tuple(spans[i] for i in sorted(chosen))

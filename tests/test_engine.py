@@ -97,6 +97,12 @@ def test_named_panel_and_acronym_find_the_passage(fake_assistant: Assistant) -> 
     marked = [h.chunk.text[a:b] for h in moderated.hits for a, b in h.evidence]
     assert marked and all("Laura Germino" not in m and "Gulnara Shahinian" not in m for m in marked), marked
     assert all(not h.evidence for h in moderated.hits if h.chunk.section_label != "Panel 3")
+    # A question naming someone marks only sentences naming them: "The last introductory speaker,
+    # Rob Lederer, ..." read as the answer to "Who is Bob Mitchell?" (a facilitator's walkthrough).
+    person = fake_assistant.ask("Who is Bob Mitchell?", k=10)
+    marked = [h.chunk.text[a:b] for h in person.hits for a, b in h.evidence]
+    assert marked and all("Mitchell" in m for m in marked), marked
+    assert any(not h.evidence for h in person.hits)  # passages not naming him are shown unmarked
     glaa = fake_assistant.ask("What is the GLAA?")
     assert "Gangmasters Labour Abuse Authority (GLAA)" in glaa.hits[0].chunk.text
 
