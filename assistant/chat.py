@@ -73,7 +73,9 @@ def shown_question(message: str | None) -> str:
     """The question as echoed in the chat: control characters removed, long ones cut, escaped."""
     text = visible_text(message)
     if len(text) > SHOWN_QUESTION_CHARS:
-        text = text[:SHOWN_QUESTION_CHARS] + " …"
+        # Its start and its end: a long message describes a situation and asks at the end.
+        head = SHOWN_QUESTION_CHARS * 2 // 5
+        text = text[:head].rstrip() + " … " + text[len(text) - (SHOWN_QUESTION_CHARS - head) :].lstrip()
     return escape(text or "(empty question)")
 
 

@@ -56,6 +56,17 @@ def test_bad_questions_get_a_clear_reply(fake_assistant, question, expected):
     assert len(history[0]["content"]) < 600  # a huge question is not echoed whole
 
 
+def test_a_long_message_is_echoed_with_its_question_at_the_end(fake_assistant):
+    """A long message tells a situation, then asks: cut in the middle, not at the end, so the
+    participant sees what was asked."""
+    story = "We run a mid-size hotel chain and recruit seasonal staff through agencies abroad. " * 12
+    message = story + "Who should pay the recruitment fees?"
+    history, _, _ = respond(message, [], ALL_SECTIONS, None, fake_assistant)
+    shown = history[0]["content"].replace("\\", "")
+    assert shown.startswith("We run a mid") and shown.endswith("Who should pay the recruitment fees?")
+    assert " … " in shown and len(shown) < len(message)
+
+
 @pytest.mark.parametrize(
     "question",
     ["<img src=x onerror=alert(1)>", "<script>alert(1)</script> procurement", "[click](javascript:alert(1))"],
