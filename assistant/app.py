@@ -78,7 +78,7 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
     # delete_cache: exported handouts are removed from Gradio's cache an hour after they are made.
     with gr.Blocks(title="PPP report assistant", analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         what = "the documents" if outline.several else "the report"
-        gr.Markdown(f"### {escape(heading(outline))}\n{INTRO.format(what=what)} {OPEN_HINT}")
+        gr.Markdown(f"### {escape(heading(outline))}\n{INTRO.format(what=what)} {OPEN_HINT}", elem_id="intro")
         if assistant.rejected_documents:
             lines = "\n".join(f"- {escape(line)}" for line in assistant.rejected_documents)
             gr.Markdown(f"**Not indexed (fix the file, then run `assistant build`):**\n{lines}", elem_id="rejected")

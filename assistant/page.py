@@ -29,6 +29,10 @@ body.projector #chat .message, body.projector .src-view, body.projector .outline
 body.projector mark { background: #ffd400 !important; font-weight: 600; }
 body.projector .src-context { opacity: 1; color: #333; }
 body.projector #question textarea, body.projector #ask, body.projector .prepared button { font-size: 21px !important; }
+/* On a 1280x720 projector the heading, its intro and the menus took 45% of the screen and pushed
+   the question box out of sight: the intro goes, and the chat fills what the menus leave. */
+body.projector #intro { display: none; }
+body.projector #chat { height: max(300px, calc(100vh - 250px)) !important; }
 @media (max-width: 640px) { .gradio-container { padding: 4px !important; }
   #chat { height: max(320px, calc(100svh - 470px)) !important; }
   /* the chat leaves the question box on the first screen; the filter and the projector switch

@@ -269,6 +269,15 @@ def test_projector_mode_and_phone_width(app: Running, page: Any, browser: Any) -
     after = page.evaluate(quoted)
     assert float(after.rstrip("px")) >= 1.3 * float(before.rstrip("px"))
     shot(page, "5-projector")
+    # A 1280x720 projector: the question box stays on the first screen, under the chat.
+    projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    projector.goto(app.url)
+    projector.locator("#projector input").check()
+    projector.wait_for_function("document.body.classList.contains('projector')")
+    box = projector.locator("#question textarea").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 720, box
+    assert not projector.locator("#intro").is_visible()  # the intro gives its lines to the chat
+    projector.context.close()
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     phone.goto(app.url)
     ask(phone, "Who moderated Panel 3?")
