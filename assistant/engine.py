@@ -17,7 +17,7 @@ from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english, report_names
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument, UnknownSection
-from .evidence import SentenceIndex
+from .evidence import SentenceIndex, role_sentence
 from .focus import is_plain_question, question_focus
 from .followup import Turn, asks_for_more, asks_where, asks_who_said, resolve
 from .indexing import index_status, open_index, rejected_messages
@@ -290,6 +290,24 @@ class Assistant:
             scored = self._reranked(focus, scored, candidates)
             if timings is not None:
                 timings["rerank"] = time.perf_counter() - reranking
+        if intent.wants_people and intent.by_number:
+            # "Who was the moderator of the first panel?": the list of that panel's people answers
+            # it; the cross-encoder put Panel 3's first, whose moderator sentence reads the same.
+            # Only for a panel named by its number: a session named by its topic may be another.
+            chunks = self.index.chunks
+            people = [
+                s
+                for s in scored
+                if self.retriever.lists_people(s.position) and chunks[s.position].section_label in intent.by_number
+            ]
+            scored = people + [s for s in scored if s not in people]
+        cites = False
+        if intent.numbered:
+            # "What does Panel 4, Recommendation 10 say?": the passage cited comes first, whatever
+            # the cross-encoder makes of a question that is only a citation, and it answers.
+            cited = self.retriever.cited(intent)
+            scored = [s for s in scored if cited[s.position]] + [s for s in scored if not cited[s.position]]
+            cites = bool(scored) and bool(cited[scored[0].position])
         ranked = time.perf_counter()
         names_document = self.names_documents
         query_tokens = set(tokenize(searched))
@@ -299,13 +317,14 @@ class Assistant:
         # Germino", Panel 4) would read as the answer. Such passages are shown unmarked.
         named = intent.sections if not intent.about_whole else None
         naming = self._names_person(asked) if reading.english else None
+        prefer = role_sentence(f"{asked} {searched}")  # as typed, and in the report's words
         hits = [
             Hit(
                 chunk=(chunk := self.index.chunks[s.position]),
                 score=s.score,
                 rank=rank,
                 evidence=(
-                    self.sentences.best(s.position, query_vector, query_tokens, gives, naming)
+                    self.sentences.best(s.position, query_vector, query_tokens, gives, naming, prefer)
                     if not named or chunk.section_label in named
                     else ()
                 ),
@@ -321,7 +340,7 @@ class Assistant:
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
         verdict = (
             Verdict()
-            if opening_sections is not None
+            if opening_sections is not None or cites
             else self.scope.judge(
                 Asked(
                     text,
@@ -357,8 +376,8 @@ class Assistant:
                 missing += [w for w in self.scope.unused_topic(focus) if w not in missing]
             if missing:
                 where = "the documents" if names_document else "the report"
-                listed = ", ".join(self._with_name_like(word) for word in missing)
-                notes.append(f"Not mentioned anywhere in {where}: {listed}.")
+                unmentioned = ", ".join(self._with_name_like(word) for word in missing)
+                notes.append(f"Not mentioned anywhere in {where}: {unmentioned}.")
         meaning = acronyms.asked_meaning(asked, self.retriever.lexical.acronyms) if reading.english else None
         if meaning:
             notes.insert(len(verdict.notes), meaning)

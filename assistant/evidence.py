@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -13,6 +14,35 @@ from .sentences import sentence_spans
 # Added to the score of a sentence that gives the kind of fact asked for (a sentence's score is a
 # cosine, 0.3-0.7 for the sentences of a cited passage, plus half the share of the question's words).
 GIVES_BONUS = 0.2
+
+
+# "Who moderated / spoke on / reported on Panel 3?": the sentence of the session's people that
+# names that role, not another ("Bob Mitchell ... was the rapporteur" for who moderated).
+# In Russian too, the workshops' other language: its role words are often lost when the
+# question's words are matched to the report's ("модерировал" found none).
+_WHO = re.compile(r"(?i)\bwho\b|\bwhich (?:person|people)\b|(?<!\w)кто(?!\w)")
+_ROLE_SENTENCES = (
+    (
+        re.compile(r"(?i)\bmoderat\w*|\bchair\w*|(?<!\w)(?:модер|председател)\w*"),
+        re.compile(r"(?i)\bmoderated by\b|\bchaired by\b|\bmoderators?\b"),
+    ),
+    (
+        re.compile(r"(?i)\bspeakers?\b|\bspoke\b|\bspeak(?:ing|s)?\b|\bpanell?ists?\b|(?<!\w)(?:выступ|спикер)\w*"),
+        re.compile(r"(?i)\bspeakers included\b|\bspeakers (?:were|was)\b"),
+    ),
+    (re.compile(r"(?i)\brapporteurs?\b|(?<!\w)рап+орт[её]р\w*"), re.compile(r"(?i)\brapporteurs?\b")),
+)
+
+
+def role_sentence(question: str) -> Callable[[str], bool] | None:
+    """For a question asking who held one role in a session, what tells the sentence naming that
+    role; None for any other question (or one asking about two roles)."""
+    if not _WHO.search(question):
+        return None
+    wanted = [sentence for asked, sentence in _ROLE_SENTENCES if asked.search(question)]
+    if len(wanted) != 1:
+        return None
+    return lambda text: bool(wanted[0].search(text))
 
 
 class SentenceIndex:
@@ -55,11 +85,13 @@ class SentenceIndex:
         query_tokens: set[str],
         gives: Callable[[str], bool] | None = None,
         naming: Callable[[str], bool] | None = None,
+        prefer: Callable[[str], bool] | None = None,
     ) -> tuple[tuple[int, int], ...]:
         """Spans of the best sentence, and of the runner-up when it is nearly as good. ``gives``
         tells a sentence that gives the kind of fact asked for (a count for "how many"): it is
         preferred, as "the death of 1,138 people" over the sentence that names Rana Plaza.
-        ``naming`` tells a sentence that names whom the question names: only those are marked."""
+        ``naming`` tells a sentence that names whom the question names: only those are marked.
+        ``prefer`` tells the sentence that names the role asked about: chosen when there is one."""
         spans = self.spans[position]
         text = self._chunks[position].text
         if naming is not None:
@@ -70,6 +102,10 @@ class SentenceIndex:
                 return ()
             if len(named) == 1:
                 return (spans[named[0]],)
+        if prefer is not None:
+            preferred = [i for i, (s, e) in enumerate(spans) if prefer(text[s:e])]
+            if len(preferred) == 1 and (naming is None or naming(text[slice(*spans[preferred[0]])])):
+                return (spans[preferred[0]],)
         if len(spans) <= 1:
             return tuple(spans)
         scores = self.scores(position, query_vector, query_tokens)

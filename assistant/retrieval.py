@@ -31,6 +31,9 @@ class RankingWeights:
     recommendation: float = 0.12  # added to recommendation items when the question asks for them
     named_recommendation: float = 0.35  # instead, for items of a section the question names
     people: float = 0.25  # added to a section's list of its moderator, speakers and rapporteur, when asked who
+    # Added to a passage the question cites by number ("Panel 4, Recommendation 10"), in the
+    # sections it names (in any section when it names none): it is what was asked for.
+    numbered: float = 2.0
     # Share of the first stage's z-score in the re-ranked order (the cross-encoder's z-score has
     # the rest): the re-ranker judges content, the first stage knows which section was named, who
     # was asked about and whether recommendations were wanted.
@@ -97,6 +100,8 @@ class Retriever:
         self._label_of = np.array([self._label_ids[c.section_label] for c in self.chunks], dtype=np.int32)
         self._is_recommendation = np.array([c.kind == "recommendation" for c in self.chunks])
         self._lists_people = np.array([bool(PEOPLE_PARAGRAPH.search(c.text)) for c in self.chunks])
+        self._kinds = np.array([c.kind for c in self.chunks])
+        self._numbers = np.array([c.number for c in self.chunks], dtype=np.int64)
         self._unit_owner = unit_owners(index)
         saved = index.units_index
         if saved is not None and saved.ntotal == len(self._unit_owner) and saved.d == index.vectors.shape[1]:
@@ -172,6 +177,8 @@ class Retriever:
         if intent.wants_recommendations:
             boost = np.where(in_named, weights.named_recommendation, weights.recommendation)
             fused = fused + boost * self._is_recommendation
+        if intent.numbered:
+            fused = fused + weights.numbered * self.cited(intent)
         if only_sections:
             fused = np.where(self._in_sections(only_sections), fused, -np.inf)
         if only_documents:
@@ -184,6 +191,14 @@ class Retriever:
             timings["search"] = timings.get("search", 0.0) + searched - started
             timings["ranking"] = timings.get("ranking", 0.0) + time.perf_counter() - searched
         return scored, intent
+
+    def cited(self, intent: QueryIntent) -> np.ndarray:
+        """Mask of the passages the question cites by number ("Recommendation 10" of the sections
+        it names, or of any section when it names none)."""
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        for kind, number in intent.numbered:
+            mask |= (self._kinds == kind) & (self._numbers == number)
+        return mask & self._in_sections(intent.sections) if intent.sections else mask
 
     def lists_people(self, position: int) -> bool:
         """Chunk ``position`` lists a session's moderator, speakers and rapporteur."""

@@ -9,7 +9,8 @@ import re
 # line break (a list item, a line of the title page)...
 _BOUNDARY = re.compile(r"(?<=[.!?;])([”\"’')\]]*)\s+(?=[A-Z0-9“\"‘(]|- )|\n")
 # ...unless the stop belongs to one of these abbreviations or initials.
-_NO_BREAK_BEFORE = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|No|Prof|Art|e\.g|i\.e|etc|vs)\.|\b[A-Z]\.)$")
+# ("v." of a court case: "Chowdury and Others v. Greece" was cut in two, its ruling in the second half.)
+_NO_BREAK_BEFORE = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|No|Prof|Art|e\.g|i\.e|etc|vs|v)\.|\b[A-Z]\.)$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -73,6 +73,15 @@ _EVENT = re.compile(
     r"(?i)^\W*(?:where|when)\b(?:\s+and\s+(?:where|when)\b)?.*\b(?:this|the)\s+(?:conference|event|meeting)\b"
 )
 _EVENT_WORDS = frozenset(tokenize("conference event meeting held hold take took place happen happened did"))
+# A passage cited by its number, as the answers cite them: "Recommendation 10", "recommendation
+# no. 3", "the 4th recommendation", "¶12", "paragraph 5".
+NUMBERED = re.compile(
+    r"""(?ix)
+    \b(?P<rec>recommendations?|rec\.)\s*(?:no\.?\s*|number\s*|\#\s*)?(?P<rec_n>\d{1,3})\b
+    | \b(?P<rec_th>\d{1,3})(?:st|nd|rd|th)\s+recommendation\b
+    | (?:¶\s*|\bparagraphs?\s*(?:no\.?\s*|number\s*)?|\bpara\.?\s*)(?P<par_n>\d{1,3})\b
+    """
+)
 _OPENING_SECTION = re.compile(r"(?i)\b(?:front matter|introduction|summary|overview)\b")  # the title page too
 
 
@@ -82,6 +91,11 @@ class QueryIntent:
     wants_recommendations: bool
     wants_people: bool = False  # asks who moderated, chaired, spoke or reported
     about_whole: bool = False  # asks about the document as a whole (what about, where and when): its opening answers
+    # Passages cited by number: ("recommendation", 10), ("paragraph", 12).
+    numbered: frozenset[tuple[str, int]] = frozenset()
+    # The panels named by number or ordinal ("Panel 2", "the first panel"): certain, unlike a
+    # section named by its topic's words (the closing session's "ways forward" is not Panel 4's).
+    by_number: frozenset[str] = frozenset()
 
 
 class SectionMatcher:
@@ -116,6 +130,7 @@ class SectionMatcher:
             number = self._panel_number(word)
             if number in self._panels:
                 found.add(self._panels[number])
+        by_number = frozenset(found)
         # "the final panel" names a panel, not the concluding remarks ("final remarks")
         words = {SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", _PANEL.sub(" ", text))}
         for label, (distinctive, generic) in self._headings.items():
@@ -133,13 +148,31 @@ class SectionMatcher:
             found.update(label for label in self.labels if _OPENING_SECTION.search(label))
         wants_people = bool(_ROLE.search(question) and _WHO.search(question))
         recommendations = bool(_RECOMMEND.search(question))
-        return QueryIntent(frozenset(found), recommendations, wants_people, about_whole=whole and bool(found))
+        return QueryIntent(
+            frozenset(found),
+            recommendations,
+            wants_people,
+            about_whole=whole and bool(found),
+            numbered=numbered(question),
+            by_number=by_number,
+        )
 
     def _panel_number(self, word: str) -> int:
         """The panel ``word`` names: "2", "second", or "last" for the highest-numbered one."""
         if word in _LAST:
             return max(self._panels, default=0)
         return int(word) if word.isdigit() else ORDINALS[word]
+
+
+def numbered(question: str) -> frozenset[tuple[str, int]]:
+    """The passages ``question`` cites by number, as (kind, number): ("recommendation", 10)."""
+    found = set()
+    for match in NUMBERED.finditer(question):
+        if match.group("rec_n") or match.group("rec_th"):
+            found.add(("recommendation", int(match.group("rec_n") or match.group("rec_th"))))
+        elif match.group("par_n"):
+            found.add(("paragraph", int(match.group("par_n"))))
+    return frozenset(found)
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:

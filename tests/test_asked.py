@@ -131,6 +131,25 @@ def test_passages_that_do_not_give_the_fact(
     assert (found.kind if found else None) == lacks
 
 
+@pytest.mark.parametrize(
+    ("question", "given"),
+    [
+        ("When was the law on trafficking adopted?", True),  # in REPORT[3], though not among those shown
+        ("In what year were the trafficking hotlines of the Code set up?", True),
+        ("What year did the hotel chain open its first hotel?", False),  # "hotel chain" + a year: not that
+        ("How many inspectors visited the farms?", False),  # counts are not looked for in the whole report
+    ],
+)
+def test_a_fact_given_further_down_the_report_is_not_said_missing(check: FactCheck, question: str, given: bool) -> None:
+    """An audit found "does not give the year" for "By what year should child labour be
+    eliminated?", which the opening addresses answer ("by 2025") outside the three passages
+    shown. Before saying the report lacks a year, date, amount or percentage, the whole report
+    is read for a sentence giving it beside most of the question's rarer words."""
+    want = check.missing(question, [REPORT[0]])
+    assert want is not None
+    assert check.given_elsewhere(question, want, REPORT) is given
+
+
 def test_words_that_frame_a_question_are_not_its_topic(check: FactCheck) -> None:
     """ "happened" and "mentioned" are rare in a report, yet say nothing of what is asked about."""
     assert check.rare_words("What happened to the miners?") == {"miner"}

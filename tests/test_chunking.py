@@ -139,6 +139,11 @@ def test_chunk_dict_round_trip(report_text: str) -> None:
         ("Industries (e.g. Agriculture) matter. Yes.", ["Industries (e.g. Agriculture) matter.", "Yes."]),
         ("Lead-in:\n- first item;\n- second item.", ["Lead-in:", "- first item;", "- second item."]),
         ("No full stop at the end", ["No full stop at the end"]),
+        # A court case: the ruling that follows "v." is the same sentence (an audit found it cut there).
+        (
+            "The case of Chowdury and Others v. Greece was a violation. It was upheld.",
+            ["The case of Chowdury and Others v. Greece was a violation.", "It was upheld."],
+        ),
         ("   ", []),
     ],
 )

@@ -57,6 +57,16 @@ def test_off_subject_needs_both_signals(similarity: float, known_share: float, o
     assert (AbstainRule().off_subject(similarity, known_share, words=4) == OFF_SUBJECT) is off_subject
 
 
+def test_a_citation_s_number_is_not_a_figure_to_find() -> None:
+    """ "Recommendation 14" names an item of the report: its number is not in the item's text."""
+    rule = AbstainRule()
+    close = _scored(0.6, 0.5, 0.4, 0.3)
+    cited = ("What does Recommendation 14 of Panel 1 say?", "What is in Panel 2, ¶17?", "the 11th recommendation")
+    for question in cited:
+        assert not rule.reasons(question, close, CHUNKS, rule.min_dense), question
+    assert rule.reasons("What happened to the 14 workers?", close, CHUNKS, rule.min_dense)
+
+
 def test_a_number_the_report_spells_out_is_in_its_passages() -> None:
     """ "200 participants" is the report's "two hundred participants": not a figure it lacks."""
     rule = AbstainRule()
@@ -207,6 +217,18 @@ def test_a_fact_the_report_lacks_about_something_else_is_not_addressed(
     assert answer.abstained
     assert answer.notes[0] == NOT_ADDRESSED
     assert "does not give the" in answer.notes[1]
+
+
+@pytest.mark.model
+def test_a_year_the_report_gives_further_down_is_not_said_missing(real_assistant: Assistant) -> None:
+    """The opening addresses give the goals' years ("by 2025", "by 2030"), outside the three
+    closest passages; the Modern Slavery Act's year is nowhere in the report."""
+    for question in (
+        "By what year should child labour be eliminated?",
+        "By when should forced labour and modern slavery be eradicated?",
+    ):
+        assert real_assistant.ask(question).lacking == "", question
+    assert real_assistant.ask("What year did the UK pass the Modern Slavery Act?").lacking == "year"
 
 
 @pytest.mark.model

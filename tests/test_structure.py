@@ -101,6 +101,17 @@ def test_a_panel_named_by_its_topic(question: str, sections: set[str]) -> None:
     assert matcher.intent(question).sections == sections
 
 
+def test_only_a_panel_named_by_its_number_is_certain() -> None:
+    """The list of a panel's people comes first for "who moderated the first panel?" only: a
+    session named by its topic's words may be another ("ways forward" is the closing session's
+    name in the report, and words of Panel 4's title)."""
+    matcher = SectionMatcher(list(TITLES), topic_pairs(TITLES, PASSAGES))
+    by_number = matcher.intent("Who moderated the second panel?")
+    assert by_number.by_number == by_number.sections == {"Panel 2"}
+    by_topic = matcher.intent("Who moderated the panel on international and national norms?")
+    assert by_topic.sections == {"Panel 2"} and by_topic.by_number == frozenset()
+
+
 @pytest.mark.parametrize(
     ("question", "wants"),
     [
