@@ -215,12 +215,13 @@ class FactCheck:
         return want
 
     def given_elsewhere(self, question: str, want: Wanted, texts: Iterable[str]) -> bool:
-        """Whether a sentence anywhere in ``texts`` (the whole report) gives the year, date, amount
-        or percentage ``question`` asks for beside two of its rarer words: then the report does
-        give it, though not in the passages shown ("By what year should child labour be
-        eliminated?": "by 2025" is in the opening addresses, not in the three closest passages).
-        Counts, lists and phone numbers are not looked for: a count of something else ("200
-        participants") is in many passages, and would silence every near miss."""
+        """Whether a sentence anywhere in ``texts`` (the whole report: the passages this check was
+        made from, in order) gives the year, date, amount or percentage ``question`` asks for
+        beside most of its rarer words: then the report does give it, though not in the passages
+        shown ("By what year should child labour be eliminated?": "by 2025" is in the opening
+        addresses, not in the three closest passages). Counts, lists and phone numbers are not
+        looked for: a count of something else ("200 participants") is in many passages, and would
+        silence every near miss."""
         if want.kind not in ("year", "date", "amount", "percentage", "winner"):
             return False
         strict = replace(want, deadline=False)  # "by 2030" anywhere is no answer without the topic
@@ -231,9 +232,12 @@ class FactCheck:
         # Most of the topic, not two words of it: "modern slavery ... by 2030" (the ILO's goal) is
         # no answer to "What year did the UK pass the Modern Slavery Act?".
         need = max(min(2, len(topic)), math.ceil(0.6 * len(topic)))
+        # Only passages with enough of the topic are split into sentences (``self.words``: each
+        # passage's stems): a few of the report's, not all of them at every near miss.
         return any(
             _gives(strict, sentence, None, asked) and len(topic & set(tokenize(sentence))) >= need
-            for text in texts
+            for text, words in zip(texts, self.words, strict=True)
+            if len(topic & words) >= need
             for sentence in split_sentences(text)
         )
 
