@@ -112,6 +112,8 @@ class Answer:
                     "score": round(hit.score, 4),
                     "relevance": None if hit.relevance is None else round(hit.relevance, 3),
                     "lines": [hit.chunk.line_start, hit.chunk.line_end],
+                    # The sentences marked in the app, as they stand in "text" (none: nothing marked).
+                    "highlighted": [hit.chunk.text[start:end].strip() for start, end in hit.evidence],
                 }
                 for hit in self.hits
             ],

@@ -118,6 +118,10 @@ def test_ask_json(use_fake: Assistant, capsys: pytest.CaptureFixture[str]) -> No
         assert CITATION.match(passage["citation"]), passage["citation"]
     assert data["passages"][0]["citation"] == "Panel 3, ¶1"
     assert "John Morrison" in data["passages"][0]["text"]
+    # What the app marks, checkable from the command line (an analyst's audit had no way to).
+    first = data["passages"][0]
+    assert first["highlighted"] and all(sentence in first["text"] for sentence in first["highlighted"])
+    assert "John Morrison" in first["highlighted"][0]
 
 
 def test_ask_json_with_section_filter(use_fake: Assistant, capsys: pytest.CaptureFixture[str]) -> None:
