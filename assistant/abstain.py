@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .records import Chunk
 from .retrieval import Scored
-from .structure import NUMBERED
+from .structure import cited_numbers
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b")  # two digits or more: years, counts, amounts
 # A question about what happened after the report was written, or about this very moment ("right
@@ -220,7 +220,7 @@ class AbstainRule:
         asking = question if asking is None else asking
         # "Panel 4", "Recommendation 10", "¶12" cite the report's parts, not a figure to find in them.
         cited = set(re.findall(r"(?i)panel\s+(\d+)", asking))
-        cited |= {n for match in NUMBERED.finditer(asking) for n in match.groups()[1:] if n and n.isdigit()}
+        cited |= {digits for _, digits in cited_numbers(asking)}
         numbers = sorted(set(_NUMBER.findall(asking)) - cited)
         spelled = spelled_numbers(top_text) if numbers else set()
         for number in numbers:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .lexical import FRAMING_WORDS, tokenize
@@ -173,6 +173,7 @@ class FactCheck:
     RARE_SHARE = 0.1
 
     def __init__(self, passages: list[str]) -> None:
+        self._texts = list(passages)  # the whole report, for ``given_elsewhere``
         frequency: Counter[str] = Counter()
         self.words = [frozenset(tokenize(text)) for text in passages]  # each passage's, stemmed: asked per question
         for words in self.words:
@@ -214,9 +215,9 @@ class FactCheck:
                     return None
         return want
 
-    def given_elsewhere(self, question: str, want: Wanted, texts: Iterable[str]) -> bool:
-        """Whether a sentence anywhere in ``texts`` (the whole report: the passages this check was
-        made from, in order) gives the year, date, amount or percentage ``question`` asks for
+    def given_elsewhere(self, question: str, want: Wanted) -> bool:
+        """Whether a sentence anywhere in the report (the passages this check was made from) gives
+        the year, date, amount or percentage ``question`` asks for
         beside most of its rarer words: then the report does give it, though not in the passages
         shown ("By what year should child labour be eliminated?": "by 2025" is in the opening
         addresses, not in the three closest passages). Counts, lists and phone numbers are not
@@ -236,7 +237,7 @@ class FactCheck:
         # passage's stems): a few of the report's, not all of them at every near miss.
         return any(
             _gives(strict, sentence, None, asked) and len(topic & set(tokenize(sentence))) >= need
-            for text, words in zip(texts, self.words, strict=True)
+            for text, words in zip(self._texts, self.words, strict=True)
             if len(topic & words) >= need
             for sentence in split_sentences(text)
         )

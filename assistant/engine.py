@@ -54,6 +54,11 @@ def _listed(labels: frozenset[str]) -> str:
     return ", ".join(sorted(labels))
 
 
+def _first(scored: list[Scored], wanted: Callable[[int], bool]) -> list[Scored]:
+    """``scored`` with the passages whose position is ``wanted`` moved ahead, each part in its order."""
+    return [s for s in scored if wanted(s.position)] + [s for s in scored if not wanted(s.position)]
+
+
 def _shortened(words: str, most: int = 40) -> str:
     """At most ``most`` words: a note, not a second copy of a long question."""
     parts = words.split()
@@ -295,18 +300,16 @@ class Assistant:
             # it; the cross-encoder put Panel 3's first, whose moderator sentence reads the same.
             # Only for a panel named by its number: a session named by its topic may be another.
             chunks = self.index.chunks
-            people = [
-                s
-                for s in scored
-                if self.retriever.lists_people(s.position) and chunks[s.position].section_label in intent.by_number
-            ]
-            scored = people + [s for s in scored if s not in people]
+            scored = _first(
+                scored,
+                lambda i: self.retriever.lists_people(i) and chunks[i].section_label in intent.by_number,
+            )
         cites = False
         if intent.numbered:
             # "What does Panel 4, Recommendation 10 say?": the passage cited comes first, whatever
             # the cross-encoder makes of a question that is only a citation, and it answers.
             cited = self.retriever.cited(intent)
-            scored = [s for s in scored if cited[s.position]] + [s for s in scored if not cited[s.position]]
+            scored = _first(scored, lambda i: bool(cited[i]))
             cites = bool(scored) and bool(cited[scored[0].position])
         ranked = time.perf_counter()
         names_document = self.names_documents
@@ -429,12 +432,16 @@ class Assistant:
         near = self.speller.name_like(word) if self.speller is not None else None
         return f"{word} (the report has {near})" if near else word
 
+    def _documents_listed(self, documents: frozenset[str] | None) -> str:
+        """The documents' titles as the Document menu shows them ("" for none)."""
+        titles = self._document_titles
+        return _listed(frozenset(titles.get(d, d) for d in documents)) if documents else ""
+
     def _scoped_heading(self, sections: frozenset[str] | None, documents: frozenset[str] | None) -> str:
         """ "Does not appear to address this", said only of the part of the report that was searched."""
-        titles = self._document_titles
         parts = [_listed(sections)] if sections else []
         if documents:
-            parts.append(_listed(frozenset(titles.get(d, d) for d in documents)))
+            parts.append(self._documents_listed(documents))
         searched = " of ".join(parts)
         several = (len(sections) if sections else len(documents or ())) > 1
         verb = "do" if several else "does"
@@ -442,8 +449,7 @@ class Assistant:
 
     def _filter_note(self, sections: frozenset[str] | None, documents: frozenset[str] | None) -> str:
         """What a section or document filter left out, in the words of the menus that set it."""
-        titles = self._document_titles
-        named = _listed(frozenset(titles.get(d, d) for d in documents)) if documents else ""
+        named = self._documents_listed(documents)
         if sections and named:
             return f"Searched only in {_listed(sections)} of {named}: the rest was left out."
         if named:

@@ -94,23 +94,22 @@ class SentenceIndex:
         ``prefer`` tells the sentence that names the role asked about: chosen when there is one."""
         spans = self.spans[position]
         text = self._chunks[position].text
-        if naming is not None:
-            # Only a sentence naming whom the question names can answer it ("Who is Bob Mitchell?"
-            # must not mark "The last introductory speaker, Rob Lederer, ..."): none, no mark.
-            named = [i for i, (s, e) in enumerate(spans) if naming(text[s:e])]
-            if not named:
-                return ()
-            if len(named) == 1:
-                return (spans[named[0]],)
+        # Only a sentence naming whom the question names can answer it ("Who is Bob Mitchell?" must
+        # not mark "The last introductory speaker, Rob Lederer, ..."): none, no mark.
+        names = [naming is None or naming(text[s:e]) for s, e in spans]
+        if not any(names):
+            return ()
+        if naming is not None and sum(names) == 1:
+            return (spans[names.index(True)],)
         if prefer is not None:
             preferred = [i for i, (s, e) in enumerate(spans) if prefer(text[s:e])]
-            if len(preferred) == 1 and (naming is None or naming(text[slice(*spans[preferred[0]])])):
+            if len(preferred) == 1 and names[preferred[0]]:
                 return (spans[preferred[0]],)
         if len(spans) <= 1:
             return tuple(spans)
         scores = self.scores(position, query_vector, query_tokens)
         if naming is not None:
-            scores = np.where(np.array([naming(text[s:e]) for s, e in spans]), scores, -np.inf)
+            scores = np.where(np.array(names), scores, -np.inf)
         if gives is not None:
             scores = scores + GIVES_BONUS * np.array([gives(text[s:e]) for s, e in spans], dtype=np.float32)
         # A line of one word (the title page's "REPORT") says nothing by itself: never the answer.

@@ -98,7 +98,7 @@ class Scope:
         if english:
             passages = [self.chunks[s.position].text for s in shown[:3]]
             want = self.facts.missing(asked.text, passages)
-            if want is not None and self.facts.given_elsewhere(asked.text, want, (c.text for c in self.chunks)):
+            if want is not None and self.facts.given_elsewhere(asked.text, want):
                 want = None  # the report gives it, in a passage further down: no "does not give" note
             if want is not None:
                 where = "The documents" if self.several else "The report"

@@ -77,7 +77,7 @@ _EVENT_WORDS = frozenset(tokenize("conference event meeting held hold take took 
 # no. 3", "the 4th recommendation", "¶12", "paragraph 5".
 NUMBERED = re.compile(
     r"""(?ix)
-    \b(?P<rec>recommendations?|rec\.)\s*(?:no\.?\s*|number\s*|\#\s*)?(?P<rec_n>\d{1,3})\b
+    \b(?:recommendations?|rec\.)\s*(?:no\.?\s*|number\s*|\#\s*)?(?P<rec_n>\d{1,3})\b
     | \b(?P<rec_th>\d{1,3})(?:st|nd|rd|th)\s+recommendation\b
     | (?:¶\s*|\bparagraphs?\s*(?:no\.?\s*|number\s*)?|\bpara\.?\s*)(?P<par_n>\d{1,3})\b
     """
@@ -164,15 +164,21 @@ class SectionMatcher:
         return int(word) if word.isdigit() else ORDINALS[word]
 
 
+def cited_numbers(text: str) -> list[tuple[str, str]]:
+    """The passages ``text`` cites by number, as (kind, digits as written): ("recommendation", "10")."""
+    found = []
+    for match in NUMBERED.finditer(text):
+        recommendation = match.group("rec_n") or match.group("rec_th")
+        if recommendation:
+            found.append(("recommendation", recommendation))
+        elif match.group("par_n"):
+            found.append(("paragraph", match.group("par_n")))
+    return found
+
+
 def numbered(question: str) -> frozenset[tuple[str, int]]:
     """The passages ``question`` cites by number, as (kind, number): ("recommendation", 10)."""
-    found = set()
-    for match in NUMBERED.finditer(question):
-        if match.group("rec_n") or match.group("rec_th"):
-            found.add(("recommendation", int(match.group("rec_n") or match.group("rec_th"))))
-        elif match.group("par_n"):
-            found.add(("paragraph", int(match.group("par_n"))))
-    return frozenset(found)
+    return frozenset((kind, int(digits)) for kind, digits in cited_numbers(question))
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:
