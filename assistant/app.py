@@ -27,7 +27,7 @@ from .feedback import FLAGS, RepeatFilter, append_feedback
 from .formatting import OPEN_HINT, escape
 from .handout import write_handout
 from .outline import Outline, load_outline
-from .page import CSS, PROJECTOR_JS, SCROLL_JS
+from .page import CSS, PAGE_JS, PROJECTOR_JS
 from .prepared import PREPARED
 from .viewer import render_view, source_view
 
@@ -294,7 +294,7 @@ def launch(demo: Any, host: str, port: int, login: tuple[str, str] | None, sessi
         pwa=False,
         theme=THEME,
         css=CSS,
-        js=SCROLL_JS,
+        js=PAGE_JS,
         **options,
     )
 

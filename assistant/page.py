@@ -106,3 +106,35 @@ SCROLL_JS = """
   });
 }
 """
+
+# The copy button under a message copies what the participant reads there: the citation and the
+# passage as the report words it. Gradio copies the Markdown behind the message, whose escapes
+# ("Co\-founder", "&amp;", "<mark>") an analyst would paste into a report as a quotation. The
+# text of the message the button belongs to replaces it: through the clipboard API, and through
+# the copy event of Gradio's fallback where there is none (plain http from another machine).
+COPY_JS = """
+() => {
+  let shown = null;  // what the message whose button was just pressed shows
+  document.addEventListener('click', (event) => {
+    const buttons = event.target instanceof Element && event.target.closest('#chat .message-buttons');
+    if (!buttons) return;
+    let row = buttons.previousElementSibling;
+    while (row && !row.classList.contains('message-row')) row = row.previousElementSibling;
+    shown = row ? row.innerText.trim() : null;
+    setTimeout(() => { shown = null; }, 0);  // this click only
+  }, true);
+  const clipboard = navigator.clipboard;
+  if (clipboard) {
+    const write = clipboard.writeText.bind(clipboard);
+    clipboard.writeText = (text) => write(shown ?? text);
+  }
+  document.addEventListener('copy', (event) => {
+    if (shown === null || !event.clipboardData) return;
+    event.clipboardData.setData('text/plain', shown);
+    event.preventDefault();
+  }, true);
+}
+"""
+
+# Everything the page runs once, when it loads.
+PAGE_JS = f"() => {{ ({SCROLL_JS.strip()})(); ({COPY_JS.strip()})(); }}"

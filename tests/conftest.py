@@ -204,6 +204,7 @@ class Running:
     def __init__(self, assistant: Any, sessions: int = 400) -> None:
         from assistant.app import build_app, launch
 
+        self.assistant = assistant
         self.demo = build_app(assistant)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"

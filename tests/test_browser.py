@@ -136,6 +136,47 @@ def test_ask_see_cited_passage_and_follow_the_citation(app: Running, page: Any) 
     shot(page, "2-source-viewer")
 
 
+def test_a_copied_passage_is_the_report_text_under_its_citation(app: Running, browser: Any) -> None:
+    """The copy button under a passage gives what the participant reads, not its Markdown: an
+    analyst pastes it as a quotation ("Co\\-founder" and "&amp;" were pasted before)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url.rstrip("/"))
+    page = context.new_page()
+    try:
+        page.goto(app.url)
+        ask(page, "Who moderated Panel 3?")
+        page.locator("#chat").get_by_text("[1] Panel 3, ¶1").wait_for(timeout=20000)
+        first = page.locator("#chat .bot-row").first
+        passage = app.assistant.ask("Who moderated Panel 3?").hits[0].chunk
+        assert passage.citation == "Panel 3, ¶1" and "Co-founder" in passage.text and "&" in passage.text
+        page.locator("#chat .message-buttons").nth(1).locator("button[aria-label='Copy message']").click()
+        page.wait_for_timeout(300)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == first.inner_text().strip()
+        assert copied.startswith("[1] Panel 3, ¶1\nPanel 3: Private sector initiatives")
+        assert passage.text in copied  # verbatim: no escapes, entities or <mark> tags
+    finally:
+        context.close()
+    # Over plain http from another machine a browser has no clipboard API: Gradio copies through
+    # a hidden text box and the copy event, which must carry the same text.
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    context.add_init_script("delete Navigator.prototype.clipboard;")
+    page = context.new_page()
+    try:
+        page.goto(app.url)
+        page.evaluate(
+            "() => { window.copied = [];"
+            " addEventListener('copy', (e) => window.copied.push(e.clipboardData.getData('text/plain'))); }"
+        )
+        ask(page, "Who moderated Panel 3?")
+        page.locator("#chat").get_by_text("[1] Panel 3, ¶1").wait_for(timeout=20000)
+        page.locator("#chat .message-buttons").nth(1).locator("button[aria-label='Copy message']").click()
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.copied") == [copied]
+    finally:
+        context.close()
+
+
 def test_script_injection_is_shown_as_text_and_never_runs(app: Running, page: Any) -> None:
     page.goto(app.url)
     ask(page, INJECTION)
