@@ -19,6 +19,21 @@ def escape(text: str) -> str:
     return text.replace("\n", "  \n")
 
 
+# What a Markdown file needs escaped to show text as typed, and no more: it is also read in a text
+# editor, where the chat's escapes ("Co\-founder", "1\.5") would be pasted with the quotation.
+_FILE_SPECIAL = re.compile(r"([\\`*_\[\]|~]|(?<=\])\()")
+_LINE_START = re.compile(r"^(\s*(?:\d+)?)([#>+=-]|(?<=\d)[.)])", re.M)  # a heading, quote or list item
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" would show as "&"
+
+
+def escape_for_file(text: str) -> str:
+    """Text that a Markdown file shows as typed (no links, tags, emphasis, headings or lists),
+    escaped only where Markdown would act on it, so that it also reads as plain text."""
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    text = _FILE_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text).replace("\n", "  \n")
+
+
 def line_range(chunk: Chunk) -> str:
     """Where the passage is in a text source: ``line 12`` or ``lines 12–14``; "" for a PDF, whose
     citation already gives the page."""

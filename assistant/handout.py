@@ -15,7 +15,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 from .formatting import CLOSEST_LABEL
-from .formatting import escape as markdown_text
+from .formatting import escape_for_file as markdown_text
 from .outline import Outline, reference
 from .records import Answer
 

@@ -161,6 +161,18 @@ def test_handout_markdown_lists_each_question_with_its_passages_and_references(f
     assert "Exported 2026-11-29 09:30" in markdown
 
 
+def test_handout_markdown_quotes_passages_as_the_report_words_them(fake_assistant, outline):
+    """The Markdown handout is also read and pasted from a text editor: each passage is there as
+    the report words it, without the chat's escapes ("Co\\-founder", "&amp;")."""
+    conversation = _conversation(fake_assistant, "Who moderated Panel 3?", "What is the employer pays model?")
+    markdown = to_markdown(conversation.answers, outline, datetime(2026, 11, 29))
+    texts = [hit.chunk.text for answer in conversation.answers for hit in answer.hits]
+    assert any("Co-founder" in text and "&" in text for text in texts)
+    for text in texts:
+        assert f"> {text}" in markdown
+    assert "## 1. Who moderated Panel 3?" in markdown
+
+
 def test_handout_html_is_printable_and_quotes_every_passage(fake_assistant, outline):
     conversation = _conversation(fake_assistant, "Who moderated Panel 3?")
     page = _parse(to_html(conversation.answers, outline, datetime(2026, 11, 29)))
