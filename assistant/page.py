@@ -18,6 +18,11 @@ CSS = """
 .prepared button { white-space: normal !important; text-align: left; }
 /* on the label's block only: set on its text too, it cut the feet of the letters */
 .block.prepared-label { margin-bottom: -8px; overflow: visible; }
+/* On a 1366x768 laptop the empty 560-pixel chat filled the first screen: the question box and
+   the prepared questions were out of sight. The chat is short while empty, and no taller than
+   leaves the question box on the screen. */
+#chat { height: clamp(300px, calc(100vh - 350px), 560px) !important; }
+#chat:has(.placeholder-content), body.projector #chat:has(.placeholder-content) { height: 110px !important; }
 /* Gradio's "Scroll down" arrow: under each new question it covered a line of the quoted passages */
 #chat .scroll-down-button-container { display: none; }
 body.projector { --text-xxs: 15px; --text-xs: 17px; --text-sm: 19px; --text-md: 23px; --text-lg: 27px;

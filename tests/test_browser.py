@@ -221,6 +221,24 @@ def test_each_new_question_comes_to_the_top_of_the_chat(app: Running, wide: Any)
     shot(page, "8-third-question-at-the-top")
 
 
+def test_a_small_laptop_shows_where_to_ask_before_and_after_asking(app: Running, browser: Any) -> None:
+    """On a 1366x768 laptop the empty chat filled the first screen: the question box and the
+    prepared questions were out of sight. The box to ask in stays on screen after an answer too."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    on_screen = "(selector) => { const r = document.querySelector(selector).getBoundingClientRect();"
+    on_screen += " return r.top >= 0 && r.bottom <= window.innerHeight; }"
+    try:
+        page.goto(app.url)
+        page.locator(".prepared button").first.wait_for(timeout=20000)
+        assert page.evaluate(on_screen, "#question") and page.evaluate(on_screen, ".prepared button")
+        ask(page, "Who moderated Panel 3?")
+        in_view(asked(page, 1))
+        assert page.evaluate(on_screen, "#question")
+    finally:
+        context.close()
+
+
 def test_a_participant_rereading_is_not_pulled_to_the_answer(
     app: Running, wide: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
