@@ -3,7 +3,9 @@
 The multilingual model places a word near its translations, so each word of the question that the
 report does not use is replaced by the report's word nearest to it ("цепочками" -> "chains",
 "Unternehmen" -> "enterprise"); a name in Cyrillic is first spelled in Latin letters and looked up
-("Митчелл" -> "mitchell"). The report's words and their vectors are made when the index is built.
+("Митчелл" -> "mitchell"). A word near no word of the report is read with a neighbour as one of
+its two-word phrases ("отмывание денег" -> "money laundering"): a pair says what a word alone does
+not. The report's words, phrases and their vectors are made when the index is built.
 The English words then reach what reads English only: BM25, the section intent ("второй панели"
 -> "second panel"), MiniLM and the cross-encoder. No language model, no dictionary: the vocabulary
 is the report's, so every word it yields can be found in it. Measured in docs/quality.md.
@@ -16,10 +18,11 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher, get_close_matches
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
-from .config import WORD_MATCH_MIN_SIMILARITY
+from .config import PHRASE_MATCH_MIN_SIMILARITY, WORD_MATCH_MIN_SIMILARITY
 from .lexical import STOPWORDS, tokenize
 from .names import opens_sentence
 
@@ -48,6 +51,27 @@ def report_words(texts: Iterable[str]) -> list[str]:
     stop words ("кто" -> "who" tells the section intent that people are asked about)."""
     words = {match.group().lower() for text in texts for match in _REPORT_WORD.finditer(text)}
     return sorted(w for w in words if len(w) > 2 or w in STOPWORDS)
+
+
+# A clause: the stretch of a sentence between punctuation, inside which two words make a phrase.
+_CLAUSE_BREAK = re.compile(r"[.;:,()\[\]“”\"!?]")
+
+
+def report_phrases(texts: Iterable[str]) -> list[str]:
+    """The report's two-word phrases, lower case, sorted: neighbours in a clause, neither a stop
+    word nor under three letters ("money laundering", "recruitment fees", "supply chains"). A
+    question's words that match no single word of the report can match one ("отмывание денег"):
+    the multilingual model places a phrase near its translation far better than a word alone."""
+    phrases: set[str] = set()
+    for text in texts:
+        for clause in _CLAUSE_BREAK.split(text):
+            words = [match.group().lower() for match in _REPORT_WORD.finditer(clause)]
+            phrases.update(
+                f"{first} {second}"
+                for first, second in pairwise(words)
+                if len(first) > 2 and len(second) > 2 and first not in STOPWORDS and second not in STOPWORDS
+            )
+    return sorted(phrases)
 
 
 def question_words(question: str) -> list[str]:
@@ -156,8 +180,9 @@ class Translation:
 
 
 class WordTranslator:
-    """Each word of a question not in the report, replaced by the report's nearest word; a name in
-    Cyrillic, by the report's name spelled like it."""
+    """Each word of a question not in the report, replaced by the report's nearest word, or when
+    none is near, by the report's phrase nearest to it and a neighbour; a name in Cyrillic, by the
+    report's name spelled like it."""
 
     def __init__(
         self,
@@ -165,19 +190,27 @@ class WordTranslator:
         vectors: np.ndarray,
         names: Iterable[str] = (),
         min_similarity: float = WORD_MATCH_MIN_SIMILARITY,
+        min_phrase_similarity: float = PHRASE_MATCH_MIN_SIMILARITY,
     ) -> None:
+        """``words``: the report's words and two-word phrases (:func:`report_phrases`), with their
+        multilingual ``vectors`` in the same order."""
         if len(words) != len(vectors):
             raise ValueError(f"{len(words)} words for {len(vectors)} vectors")
         first: dict[str, int] = {}  # each word once: several documents share words
         for position, word in enumerate(words):
             first.setdefault(word, position)
-        self.words = list(first)
-        self.known = frozenset(first)
-        self._vectors = np.ascontiguousarray(vectors[list(first.values())], dtype=np.float32)
+        single = [word for word in first if " " not in word]
+        phrases = [word for word in first if " " in word]
+        self.words = single
+        self.known = frozenset(single)
+        self._vectors = np.ascontiguousarray(vectors[[first[w] for w in single]], dtype=np.float32)
+        self.phrases = phrases
+        self._phrase_vectors = np.ascontiguousarray(vectors[[first[w] for w in phrases]], dtype=np.float32)
         self.names = sorted(names)
         # Below this cosine a word has no counterpart in the report (names, particles): dropped
         # rather than guessed.
         self.min_similarity = min_similarity
+        self.min_phrase_similarity = min_phrase_similarity
 
     def translate(self, question: str, encode: Callable[[list[str]], np.ndarray]) -> Translation:
         """The question's words in order: the report's own kept, numbers kept, a Cyrillic name
@@ -204,11 +237,53 @@ class WordTranslator:
             for word, row, column in zip(unknown, similarity, best, strict=True):
                 if row[column] >= self.min_similarity:
                     found[word] = self.words[int(column)]
+        found.update(self._phrases_for(words, [w for w in unknown if w not in found], encode))
         kept = [w if w in self.known or w[0].isdigit() else found.get(w, "") for w in words]
         # Short words never looked up ("в", "и", "ЕС") count neither way.
         looked_up = [k for w, k in zip(words, kept, strict=True) if not w[0].isdigit() and (k or len(w) > 2)]
         matched = sum(1 for k in looked_up if k) / len(looked_up) if looked_up else 1.0
         return Translation(" ".join(k for k in kept if k), matched, names)
+
+    def _phrases_for(
+        self, words: list[str], unmatched: list[str], encode: Callable[[list[str]], np.ndarray]
+    ) -> dict[str, str]:
+        """For each word of ``unmatched``, the report's phrase nearest to it with a word beside it
+        ("отмывание денег" -> "money laundering", "бирманском языке" -> "burmese language"), when
+        one is close enough. Only words no single word matched: where one did, a phrase replacing
+        it lost more answers than it found (measured: docs/quality.md)."""
+        if not unmatched or not self.phrases:
+            return {}
+        function = _any_function_words()
+
+        def content(position: int) -> bool:
+            if not 0 <= position < len(words):
+                return False
+            word = words[position]
+            return len(word) > 2 and not word[0].isdigit() and word not in function
+
+        wanted = set(unmatched)
+        pairs = sorted(
+            {
+                (left, left + 1)
+                for position, word in enumerate(words)
+                if word in wanted and content(position)
+                for left in (position - 1, position)
+                if content(left) and content(left + 1)
+            }
+        )
+        if not pairs:
+            return {}
+        similarity = encode([f"{words[a]} {words[b]}" for a, b in pairs]) @ self._phrase_vectors.T
+        best = similarity.argmax(axis=1)
+        found: dict[str, tuple[float, str]] = {}
+        for (a, b), row, column in zip(pairs, similarity, best, strict=True):
+            score = float(row[column])
+            if score < self.min_phrase_similarity:
+                continue
+            for word in (words[a], words[b]):
+                if word in wanted and score > found.get(word, (0.0, ""))[0]:
+                    found[word] = (score, self.phrases[int(column)])
+        return {word: phrase for word, (_, phrase) in found.items()}
 
     def _spelled_in_report(self, word: str) -> str:
         """The report's name closest to a Cyrillic word spelled in Latin letters ("митчелла" ->

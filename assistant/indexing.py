@@ -14,7 +14,7 @@ from .acronyms import find_acronyms, find_implicit_acronyms
 from .chunking import chunk_report
 from .config import PARSER_VERSION, Settings
 from .corpus import corpus_hash, load_documents, unsupported_paths
-from .crosslingual import report_names, report_words
+from .crosslingual import report_names, report_phrases, report_words
 from .documents import BadDocument, ParsedDocument, parse_document
 from .embedding import Embedder
 from .errors import CorpusError, IndexMissing, IndexStale
@@ -125,8 +125,10 @@ def _texts(chunks: list[Chunk], with_multilingual: bool) -> dict[str, list[str]]
     }
     if with_multilingual:
         texts["multilingual"] = [c.text for c in chunks]
-        # The report's words, and those the section intent reads ("fourth", "rapporteur").
-        texts["lexicon"] = sorted(set(report_words(c.text for c in chunks)) | INTENT_WORDS)
+        # The report's words, those the section intent reads ("fourth", "rapporteur"), and its
+        # two-word phrases ("money laundering"), for a word that matches no single one.
+        words = set(report_words(c.text for c in chunks)) | INTENT_WORDS
+        texts["lexicon"] = sorted(words | set(report_phrases(c.text for c in chunks)))
     return texts
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.config import PROJECT_ROOT
-from assistant.crosslingual import WordTranslator, looks_english, report_names, report_words
+from assistant.crosslingual import WordTranslator, looks_english, report_names, report_phrases, report_words
 from assistant.engine import Assistant
 from assistant.records import Answer
 from assistant.store import Index
@@ -88,6 +88,41 @@ def test_a_word_below_the_similarity_floor_is_dropped_not_guessed() -> None:
     assert translator.translate("цепи", model.encode).words == ""
     lenient = WordTranslator(["chains"], model.encode(["chains"]), min_similarity=0.5)
     assert lenient.translate("цепи", model.encode).words == "chains"
+
+
+def test_report_phrases_are_neighbouring_words_of_a_clause() -> None:
+    phrases = report_phrases(["Banks fight money laundering, and the recruitment fees (paid by workers) matter."])
+    assert {"banks fight", "fight money", "money laundering", "recruitment fees"} <= set(phrases)
+    assert "paid workers" not in phrases  # "by" stands between them
+    assert "laundering recruitment" not in phrases  # a comma parts them
+    assert not [p for p in phrases if p.split()[0] in {"the", "and"}]
+
+
+def test_a_word_matching_no_single_word_is_read_through_a_phrase_beside_it() -> None:
+    model = WordVectors(
+        {
+            "money": [1, 0, 0, 0],
+            "laundering": [0, 1, 0, 0],
+            "money laundering": [0, 0, 1, 0],
+            "денег": [0.95, 0, 0.3, 0],  # "money"
+            "отмывание": [0, 0.5, 0, 0.86],  # alone, too far from "laundering" (0.5)
+            "отмывание денег": [0, 0.1, 0.95, 0.2],  # the phrase: close to "money laundering"
+            "про отмывание": [0, 0, 0.9, 0.4],  # "про" is a function word: never paired
+        }
+    )
+    entries = ["laundering", "money", "money laundering"]
+    translator = WordTranslator(entries, model.encode(entries), min_similarity=0.65)
+    assert translator.words == ["laundering", "money"] and translator.phrases == ["money laundering"]
+    translation = translator.translate("Что говорили про отмывание денег?", model.encode)
+    assert translation.words.split()[-3:] == ["money", "laundering", "money"]
+    assert "отмывание денег" in model.asked[-1] and "про отмывание" not in model.asked[-1]
+    # A word a single word matched keeps it: no phrase is looked for.
+    model.asked.clear()
+    assert translator.translate("денег", model.encode).words == "money"
+    assert all(" " not in text for texts in model.asked for text in texts)
+    # Below the phrase floor the word is dropped, as before.
+    strict = WordTranslator(entries, model.encode(entries), min_similarity=0.65, min_phrase_similarity=0.99)
+    assert "laundering" not in strict.translate("отмывание денег", model.encode).words
 
 
 def test_words_and_vectors_must_match() -> None:
