@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .lexical import FRAMING_WORDS, tokenize
+from .lexical import FRAMING_WORDS, expand_acronyms, tokenize
 from .sentences import split_sentences
 
 _MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -172,8 +172,12 @@ class FactCheck:
 
     RARE_SHARE = 0.1
 
-    def __init__(self, passages: list[str]) -> None:
+    def __init__(self, passages: list[str], acronyms: dict[str, str] | None = None) -> None:
+        """``acronyms``: the report's (GLAA: Gangmasters and Labour Abuse Authority), so that a
+        question's "UNGPs" finds the sentence that spells the name out ("In what year did the UNGPs
+        become a milestone?": "the United Nations Guiding Principles ... a milestone ... in 2011")."""
         self._texts = list(passages)  # the whole report, for ``given_elsewhere``
+        self.acronyms = dict(acronyms or {})
         frequency: Counter[str] = Counter()
         self.words = [frozenset(tokenize(text)) for text in passages]  # each passage's, stemmed: asked per question
         for words in self.words:
@@ -199,7 +203,7 @@ class FactCheck:
         want = wanted(question)
         if want is None:
             return None
-        topic = self.rare_words(question)
+        topic = self.rare_words(expand_acronyms(question, self.acronyms))
         asked = _figures_named(question)
         for rank, text in enumerate(passages):
             # A list runs over lines and sentences, and who won is said anywhere in a passage on
@@ -226,7 +230,7 @@ class FactCheck:
         if want.kind not in ("year", "date", "amount", "percentage", "winner"):
             return False
         strict = replace(want, deadline=False)  # "by 2030" anywhere is no answer without the topic
-        topic = self.rare_words(question) - _ASKED_FOR
+        topic = self.rare_words(expand_acronyms(question, self.acronyms)) - _ASKED_FOR
         asked = _figures_named(question)
         if not topic:
             return False

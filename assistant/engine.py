@@ -113,7 +113,12 @@ class Assistant:
         self.translator = self._word_translator(index) if self.multilingual is not None else None
         self.reranker = reranker
         self.scope = Scope(
-            index.chunks, index.vectors, self.retriever.lexical.vocabulary, self.abstain_rule, self.names_documents
+            index.chunks,
+            index.vectors,
+            self.retriever.lexical.vocabulary,
+            self.abstain_rule,
+            self.names_documents,
+            self.retriever.lexical.acronyms,
         )
         self.names, self.facts = self.scope.names, self.scope.facts
         self.speller = (

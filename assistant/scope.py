@@ -54,16 +54,23 @@ class Scope:
     """Knows the report's words, names and subject once; judges each question against them."""
 
     def __init__(
-        self, chunks: list[Chunk], vectors: np.ndarray, vocabulary: set[str], rule: AbstainRule, several: bool
+        self,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        vocabulary: set[str],
+        rule: AbstainRule,
+        several: bool,
+        acronyms: dict[str, str] | None = None,
     ) -> None:
         """``vectors``: the passages' MiniLM vectors; ``vocabulary``: the report's stemmed words;
-        ``several``: more than one document is indexed (the notes then say "the documents")."""
+        ``several``: more than one document is indexed (the notes then say "the documents");
+        ``acronyms``: the report's, with their long forms."""
         self.chunks = chunks
         self.rule = rule
         self.several = several
         self.vocabulary = vocabulary
         self.names = NameChecker(vocabulary)
-        self.facts = FactCheck([c.text for c in chunks])
+        self.facts = FactCheck([c.text for c in chunks], acronyms)
         # Lines too short to judge a cosine on (AbstainRule.min_words_judged), known once.
         self.short_lines = frozenset(i for i, c in enumerate(chunks) if _is_short_lines(c.text, rule.min_words_judged))
         # What the documents are about, as one direction: a question nearly orthogonal to it is

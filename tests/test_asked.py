@@ -150,6 +150,22 @@ def test_a_fact_given_further_down_the_report_is_not_said_missing(check: FactChe
     assert check.given_elsewhere(question, want) is given
 
 
+def test_an_acronym_of_the_question_is_read_with_its_long_form() -> None:
+    """ "In what year did the UNGPs become a milestone?" was told the report does not give the year:
+    the sentence that gives it spells the name out ("the United Nations Guiding Principles ... a
+    milestone ... in 2011"). The report defines its acronyms; the question's are read with them."""
+    answer = "The Guiding Principles on Business and Human Rights were a milestone in 2011."
+    report = [*REPORT, answer]
+    acronyms = {"UNGPs": "UN Guiding Principles on Business and Human Rights"}
+    question = "In what year did the UNGPs become a milestone?"
+    assert FactCheck(report, acronyms).missing(question, [answer]) is None
+    assert FactCheck(report).missing(question, [answer]) == Wanted("year")  # "milestone" alone: one word
+    want = FactCheck(report).missing(question, [REPORT[0]])
+    assert want is not None
+    assert FactCheck(report, acronyms).given_elsewhere(question, want)  # and when it is further down
+    assert not FactCheck(report).given_elsewhere(question, want)
+
+
 def test_words_that_frame_a_question_are_not_its_topic(check: FactCheck) -> None:
     """ "happened" and "mentioned" are rare in a report, yet say nothing of what is asked about."""
     assert check.rare_words("What happened to the miners?") == {"miner"}
