@@ -29,7 +29,7 @@ from .handout import write_handout
 from .outline import Outline, load_outline
 from .page import CSS, PAGE_JS, PROJECTOR_JS
 from .prepared import PREPARED
-from .viewer import render_view, source_view
+from .viewer import caution_for, render_view, source_view
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -61,10 +61,10 @@ def heading(outline: Outline) -> str:
 
 
 def _viewer_outputs(
-    outline: Outline, chunk_id: str | None, evidence: tuple[tuple[int, int], ...] = ()
+    outline: Outline, chunk_id: str | None, evidence: tuple[tuple[int, int], ...] = (), caution: str = ""
 ) -> tuple[str, str, str]:
     """The viewer's page, its citation and its quotation (both ready to paste)."""
-    view = source_view(outline, chunk_id, evidence) if chunk_id else None
+    view = source_view(outline, chunk_id, evidence, caution=caution) if chunk_id else None
     return render_view(view), (view.reference if view else ""), (view.quotation if view else "")
 
 
@@ -135,7 +135,7 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
                     label="Citation, ready to paste", buttons=["copy"], interactive=False, elem_id="reference"
                 )
                 quotation = gr.Textbox(
-                    label="Quotation (the highlighted sentences) with its citation, ready to paste",
+                    label="Quotation (the highlighted sentences, else the passage) with its citation, ready to paste",
                     buttons=["copy"],
                     interactive=False,
                     elem_id="quotation",
@@ -158,10 +158,12 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
 
         def open_message(state: Conversation | None, event: gr.SelectData) -> tuple[Any, ...]:
             index = event.index if isinstance(event.index, int) else None
+            found = state.at(index) if state is not None and index is not None else None
             hit = state.hit_at(index) if state is not None and index is not None else None
-            if hit is None:
+            if hit is None or found is None:
                 return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            return (*_viewer_outputs(outline, hit.chunk.id, hit.evidence), gr.Tabs(selected="viewer"))
+            caution = caution_for(found[0])
+            return (*_viewer_outputs(outline, hit.chunk.id, hit.evidence, caution), gr.Tabs(selected="viewer"))
 
         def open_passage(chunk_id: str | None) -> tuple[Any, ...]:
             return (*_viewer_outputs(outline, chunk_id), gr.Tabs(selected="viewer") if chunk_id else gr.skip())

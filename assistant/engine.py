@@ -13,6 +13,7 @@ import numpy as np
 from . import acronyms, multilingual, onnxrt, rerank, spelling
 from .abstain import AbstainRule
 from .asked import gives_what_is_asked
+from .citations import missing_citation
 from .config import Settings, load_settings
 from .crosslingual import WordTranslator, bare_follow_up, looks_english, report_names
 from .embedding import Embedder, encode_query
@@ -310,6 +311,7 @@ class Assistant:
                 lambda i: self.retriever.lists_people(i) and chunks[i].section_label in intent.by_number,
             )
         cites = False
+        no_such = missing_citation(intent, self.index.chunks, self.retriever.cited(intent), self.names_documents)
         if intent.numbered:
             # "What does Panel 4, Recommendation 10 say?": the passage cited comes first, whatever
             # the cross-encoder makes of a question that is only a citation, and it answers.
@@ -347,7 +349,9 @@ class Assistant:
             # answered ones abstain. The English words found move other passages up.
             first_stage, _ = self.retriever.rank(text, dense=dense, only_documents=only_documents, limit=10)
         verdict = (
-            Verdict()
+            Verdict(True, "", [no_such])  # "Panel 1, Recommendation 15" of fourteen: none shown is it
+            if no_such is not None
+            else Verdict()
             if opening_sections is not None or cites
             else self.scope.judge(
                 Asked(

@@ -11,6 +11,7 @@ CSS = """
 .src-passage { padding: .5em .8em; margin: .5em 0; border-left: 4px solid #ccc; }
 .src-context { opacity: .75; }
 .src-cited { border-left: 6px solid #d9480f; background: rgba(255, 224, 102, .25); opacity: 1; }
+.src-caution { margin: .4em 0; padding: .4em .8em; border: 1px solid #d9480f; font-weight: 600; }
 .outline details { margin: .4em 0; } .outline summary { cursor: pointer; }
 .outline .recs { list-style: none; padding-left: .5em; } .outline .rec { margin: .35em 0; }
 .outline a { padding: 0 !important; margin: 0 !important; }

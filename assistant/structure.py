@@ -96,6 +96,8 @@ class QueryIntent:
     # The panels named by number or ordinal ("Panel 2", "the first panel"): certain, unlike a
     # section named by its topic's words (the closing session's "ways forward" is not Panel 4's).
     by_number: frozenset[str] = frozenset()
+    # Panels named by number that the documents do not have ("Panel 6" of a report with four).
+    unknown_panels: frozenset[int] = frozenset()
 
 
 class SectionMatcher:
@@ -125,11 +127,14 @@ class SectionMatcher:
     def intent(self, question: str) -> QueryIntent:
         text = question.lower()
         found: set[str] = set()
+        unknown: set[int] = set()
         for match in _PANEL.finditer(text):
             word = match.group(1) or match.group(2)
             number = self._panel_number(word)
             if number in self._panels:
                 found.add(self._panels[number])
+            elif self._panels:
+                unknown.add(number)
         by_number = frozenset(found)
         # "the final panel" names a panel, not the concluding remarks ("final remarks")
         words = {SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", _PANEL.sub(" ", text))}
@@ -155,6 +160,7 @@ class SectionMatcher:
             about_whole=whole and bool(found),
             numbered=numbered(question),
             by_number=by_number,
+            unknown_panels=frozenset(unknown),
         )
 
     def _panel_number(self, word: str) -> int:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from .abstain import LOOSE_MATCH_NOTE
 from .formatting import line_range, marked
 from .outline import Outline, reference
-from .records import Chunk
+from .records import Answer, Chunk
 
 CONTEXT = 2  # neighbouring passages shown on each side
 
@@ -23,6 +24,7 @@ class SourceView:
     after: tuple[Chunk, ...]
     evidence: tuple[tuple[int, int], ...] = ()  # spans of chunk.text to highlight more strongly
     where: str = ""  # citation, lines and document, for the viewer's heading
+    caution: str = ""  # said above the passage when it was shown as no answer (:func:`caution_for`)
 
     @property
     def quotation(self) -> str:
@@ -33,8 +35,24 @@ class SourceView:
         return f"“{quoted or ' '.join(text.split())}” ({self.reference})"
 
 
+def caution_for(answer: Answer) -> str:
+    """What the viewer says of a passage opened from ``answer`` when it was shown as no answer: the
+    chat said so above it, the viewer (and its quotation ready to paste) did not."""
+    asked = " ".join(answer.question.split())
+    asked = asked if len(asked) <= 80 else asked[:77].rstrip() + "…"
+    if answer.abstained:
+        return f"Shown as one of the closest passages to “{asked}”, which it does not answer."
+    if LOOSE_MATCH_NOTE in answer.notes:
+        return f"Shown for “{asked}”, which no passage matches closely: read it before quoting it as an answer."
+    return ""
+
+
 def source_view(
-    outline: Outline, chunk_id: str, evidence: tuple[tuple[int, int], ...] = (), context: int = CONTEXT
+    outline: Outline,
+    chunk_id: str,
+    evidence: tuple[tuple[int, int], ...] = (),
+    context: int = CONTEXT,
+    caution: str = "",
 ) -> SourceView | None:
     """The view of ``chunk_id``, or None if the index has no such passage."""
     chunk = outline.chunks.get(chunk_id)
@@ -50,6 +68,7 @@ def source_view(
         evidence=evidence,
         where=", ".join(part for part in (outline.cite(chunk), line_range(chunk)) if part)
         + f" — {outline.title(chunk.doc)}",
+        caution=caution,
     )
 
 
@@ -83,6 +102,8 @@ def render_view(view: SourceView | None, missing: str = "") -> str:
         f'<div class="src-view"><h3 class="src-title">{escape(chunk.section_title)}</h3>',
         f'<div class="src-where">{escape(view.where)}</div>',
     ]
+    if view.caution:
+        parts.append(f'<div class="src-caution">{escape(view.caution)}</div>')
     parts += [_passage(c, "src-context", escape(c.text)) for c in view.before]
     parts.append(_passage(chunk, "src-cited", marked(chunk.text, view.evidence, escape)))
     parts += [_passage(c, "src-context", escape(c.text)) for c in view.after]

@@ -20,7 +20,7 @@ from assistant.indexing import parse_corpus
 from assistant.outline import load_outline, reference
 from assistant.prepared import PREPARED
 from assistant.report import parse_report
-from assistant.viewer import render_view, source_view
+from assistant.viewer import caution_for, render_view, source_view
 
 REPORT_REFERENCE = (
     'OSCE OSR/CTHB, "The Public-Private Partnership in the Fight Against Human Trafficking", '
@@ -212,6 +212,22 @@ def test_handouts_show_markup_in_questions_as_text(fake_assistant, outline, ques
     assert question in "".join(page.text)
     markdown = to_markdown(conversation.answers, outline, datetime(2026, 11, 29))
     assert "<img" not in markdown and "<script" not in markdown and "](javascript" not in markdown
+
+
+def test_the_viewer_says_when_a_passage_was_shown_as_no_answer(fake_assistant, outline):
+    """A facilitator's walkthrough opened the closest passage of "Who is Vladimir Putin?" in the
+    source viewer: it offered the whole paragraph as a quotation ready to paste, and nothing there
+    said the chat had shown it as no answer."""
+    conversation = _conversation(fake_assistant, "What happened in 1999?", "Who moderated Panel 3?")
+    declined, answered = conversation.answers
+    assert declined.abstained and not answered.abstained
+    caution = caution_for(declined)
+    assert caution == "Shown as one of the closest passages to “What happened in 1999?”, which it does not answer."
+    page = render_view(source_view(outline, declined.hits[0].chunk.id, caution=caution))
+    assert 'class="src-caution"' in page and "which it does not answer" in page
+    assert page.index("src-caution") < page.index("src-cited")
+    assert caution_for(answered) == ""
+    assert "src-caution" not in render_view(source_view(outline, answered.hits[0].chunk.id))
 
 
 def test_write_handout_writes_both_files(fake_assistant, outline):
