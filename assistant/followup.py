@@ -129,10 +129,26 @@ _THE_REPORT = re.compile(
 )
 
 
+# A name before the first pronoun is what the pronoun stands for: "What is the EICC and what does
+# its framework cover?" asks about the EICC, not about the previous answer (it was read as a
+# follow-up of the question before it, which the reply then named). A name: an acronym, or a
+# capitalised word that does not open the question ("OK, and what did they say?" has none).
+_NAME_BEFORE = re.compile(r"\b[A-Z]{2,}s?\b|(?<=[\w,;:'’] )[A-Z][a-z]+")
+_OPENING = re.compile(r"(?i)^\s*(?:ok(?:ay)?|hi|hello|so|thanks)\b[\s,.!:]*")
+
+
+def _named_before_pronoun(question: str) -> bool:
+    """A name comes before the question's first pronoun, which then stands for it."""
+    text = _OPENING.sub("", question)
+    pronoun = _ANAPHORA.search(text)
+    return pronoun is not None and pronoun.start() > 0 and bool(_NAME_BEFORE.search(text[: pronoun.start()]))
+
+
 def is_follow_up(question: str) -> bool:
     """Leans on a pronoun or a connective ("and ...", "who said that?"), or is a bare word or two."""
     words = len(content_words(question))
-    leans = bool(_ANAPHORA.search(_THE_REPORT.sub(" ", _EXISTENTIAL.sub(" ", question))))
+    text = _THE_REPORT.sub(" ", _EXISTENTIAL.sub(" ", question))
+    leans = bool(_ANAPHORA.search(text)) and not _named_before_pronoun(text)
     return words <= 1 or (words <= MAX_FOLLOW_UP_WORDS and leans) or asks_for_more(question)
 
 

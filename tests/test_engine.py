@@ -170,6 +170,32 @@ def test_every_recommendation_can_be_looked_up_by_its_citation(fake_assistant: A
 
 
 @pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        (
+            "What does Panel 1, Recommendation 15 say?",
+            "Panel 1 has no Recommendation 15: its recommendations are numbered 1 to 14.",
+        ),
+        ("Panel 6 recommendation 2", "The report has no Panel 6: its panels are Panel 1 to Panel 4."),
+        ("What did the fifth panel discuss?", "The report has no Panel 5: its panels are Panel 1 to Panel 4."),
+        ("What does paragraph 40 of Panel 1 say?", "Panel 1 has no ¶40: its paragraphs are numbered 1 to 16."),
+        ("What does recommendation 20 say?", "No section has a Recommendation 20: the most any section has is 15."),
+        ("Quote the Introduction's recommendation 2", "Introduction has no recommendations."),
+    ],
+)
+def test_a_citation_the_report_does_not_have_is_said_not_shown(
+    fake_assistant: Assistant, question: str, note: str
+) -> None:
+    """Panel 1 has 14 recommendations: "Panel 1, Recommendation 15" showed Recommendations 4, 5
+    and 13 highlighted, and "Panel 6" Panel 2's, which an analyst quoting by number would take for
+    the passage asked for. The answer says the citation does not exist; the passages shown are the
+    closest, with nothing marked."""
+    answer = fake_assistant.ask(question)
+    assert answer.abstained and answer.notes[0] == note
+    assert all(hit.evidence == () for hit in answer.hits)
+
+
+@pytest.mark.parametrize(
     ("question", "first", "marked"),
     [
         ("Who were the speakers on Panel 2?", "Panel 2, ¶1", "Speakers included"),
@@ -572,6 +598,27 @@ def test_this_for_the_report_itself_is_not_a_follow_up(question: str, follow_up:
     """Participants open with "what's in this for me?": "this" is the report, and reading it as
     the previous question's topic answered with the previous panel's list of speakers, its
     moderator highlighted (found by a facilitator's walkthrough)."""
+    from assistant.followup import is_follow_up
+
+    assert is_follow_up(question) is follow_up
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("What is the EICC and what does its framework cover?", False),  # "its": the EICC's
+        ("Who is Bob Mitchell and where does he work?", False),
+        ("What did AccorHotels promise and when did they sign it?", False),
+        ("What did they say about the GLAA?", True),  # "they" comes first: the previous speakers
+        ("OK, and what did they recommend?", True),
+        ("does it mention Brazil?", True),
+        ("and what did this panel recommend?", True),
+    ],
+)
+def test_a_pronoun_after_a_name_of_the_question_stands_for_that_name(question: str, follow_up: bool) -> None:
+    """A facilitator's walkthrough: the prepared question "What is the EICC and what does its
+    framework cover?", clicked after another, was read as its follow-up, and the reply (on the
+    projector) said "Read as a follow-up to" the question before."""
     from assistant.followup import is_follow_up
 
     assert is_follow_up(question) is follow_up
