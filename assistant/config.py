@@ -40,6 +40,9 @@ WORD_MATCH_MIN_SIMILARITY = 0.65
 # The same for a two-word phrase of the report, tried for a word no single word matched: a pair of
 # words ("отмывание денег") reaches 0.7-0.9 with its translation ("money laundering").
 PHRASE_MATCH_MIN_SIMILARITY = 0.70
+# A phrase of the report found for such a question names something of the report, as a name does,
+# when at most this share of its passages use it ("golden dreams", "money laundering"; not "supply chains").
+RARE_PHRASE_SHARE = 0.05
 
 
 def _env_path(name: str, default: Path) -> Path:

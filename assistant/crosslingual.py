@@ -14,6 +14,7 @@ is the report's, so every word it yields can be found in it. Measured in docs/qu
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher, get_close_matches
@@ -72,6 +73,14 @@ def report_phrases(texts: Iterable[str]) -> list[str]:
                 if len(first) > 2 and len(second) > 2 and first not in STOPWORDS and second not in STOPWORDS
             )
     return sorted(phrases)
+
+
+def rare_phrases(texts: list[str], share: float) -> list[str]:
+    """The phrases (:func:`report_phrases`) used by at most ``share`` of ``texts``, sorted."""
+    used: Counter[str] = Counter()
+    for text in texts:
+        used.update(report_phrases([text]))
+    return sorted(phrase for phrase, count in used.items() if count <= share * len(texts))
 
 
 def question_words(question: str) -> list[str]:
@@ -177,6 +186,9 @@ class Translation:
     words: str
     matched: float  # 0-1: share of the question's words (those looked up) kept, spelled out or matched
     names: tuple[str, ...] = ()  # the report's names found by spelling a Cyrillic name in Latin
+    # Phrases few of the report's passages use, found as neighbours among ``words`` ("golden dreams",
+    # "money laundering"): like a name, they say the question is about something the report names.
+    phrases: tuple[str, ...] = ()
 
 
 class WordTranslator:
@@ -191,9 +203,10 @@ class WordTranslator:
         names: Iterable[str] = (),
         min_similarity: float = WORD_MATCH_MIN_SIMILARITY,
         min_phrase_similarity: float = PHRASE_MATCH_MIN_SIMILARITY,
+        rare_phrases: Iterable[str] = (),
     ) -> None:
         """``words``: the report's words and two-word phrases (:func:`report_phrases`), with their
-        multilingual ``vectors`` in the same order."""
+        multilingual ``vectors`` in the same order; ``rare_phrases``: those few passages use."""
         if len(words) != len(vectors):
             raise ValueError(f"{len(words)} words for {len(vectors)} vectors")
         first: dict[str, int] = {}  # each word once: several documents share words
@@ -211,6 +224,7 @@ class WordTranslator:
         # rather than guessed.
         self.min_similarity = min_similarity
         self.min_phrase_similarity = min_phrase_similarity
+        self.rare_phrases = frozenset(rare_phrases)
 
     def translate(self, question: str, encode: Callable[[list[str]], np.ndarray]) -> Translation:
         """The question's words in order: the report's own kept, numbers kept, a Cyrillic name
@@ -242,7 +256,10 @@ class WordTranslator:
         # Short words never looked up ("в", "и", "ЕС") count neither way.
         looked_up = [k for w, k in zip(words, kept, strict=True) if not w[0].isdigit() and (k or len(w) > 2)]
         matched = sum(1 for k in looked_up if k) / len(looked_up) if looked_up else 1.0
-        return Translation(" ".join(k for k in kept if k), matched, names)
+        found_words = " ".join(k for k in kept if k)
+        pairs = (" ".join(pair) for pair in pairwise(found_words.split()))
+        rare = tuple(dict.fromkeys(pair for pair in pairs if pair in self.rare_phrases))
+        return Translation(found_words, matched, names, rare)
 
     def _phrases_for(
         self, words: list[str], unmatched: list[str], encode: Callable[[list[str]], np.ndarray]

@@ -14,8 +14,8 @@ from . import acronyms, multilingual, onnxrt, rerank, spelling
 from .abstain import AbstainRule
 from .asked import gives_what_is_asked
 from .citations import missing_citation
-from .config import Settings, load_settings
-from .crosslingual import WordTranslator, bare_follow_up, looks_english, report_names
+from .config import RARE_PHRASE_SHARE, Settings, load_settings
+from .crosslingual import WordTranslator, bare_follow_up, looks_english, rare_phrases, report_names
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument, UnknownSection
 from .evidence import SentenceIndex, role_sentence
@@ -524,7 +524,9 @@ class Assistant:
                 # The multilingual model would read the follow-up alone, far from everything.
                 searched = resolve(words, previous, names_section=False, follow_up=True)
                 return Reading(asked, searched, False, latin, None, 0.0, words=words, follow_up=True)
-            anchored = names_section or bool(translation.names)
+            # Not turned away on the multilingual model's cosine when it names a section, someone
+            # or something the report names ("Что такое Золотые мечты?": 0.13, and Panel 4 answers).
+            anchored = names_section or bool(translation.names) or bool(translation.phrases)
             floor = self.abstain_rule.floor(True, translation.matched, anchored)
         else:
             words, floor = "", self.abstain_rule.floor(True, words_matched=0.0)
@@ -634,7 +636,8 @@ class Assistant:
             raise IndexCorrupt(
                 f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
             )
-        return WordTranslator(list(words), vectors, index.manifest.get("names", []))
+        rare = rare_phrases([c.text for c in index.chunks], RARE_PHRASE_SHARE)
+        return WordTranslator(list(words), vectors, index.manifest.get("names", []), rare_phrases=rare)
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = encode_query(self.embedder, text)

@@ -4,6 +4,7 @@ report's English words (a fake encoder here; the real multilingual model in the 
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -120,6 +121,10 @@ def test_a_word_matching_no_single_word_is_read_through_a_phrase_beside_it() -> 
     model.asked.clear()
     assert translator.translate("денег", model.encode).words == "money"
     assert all(" " not in text for texts in model.asked for text in texts)
+    # A phrase of the report among the words found is said (it anchors the question, as a name does).
+    rare = WordTranslator(entries, model.encode(entries), min_similarity=0.65, rare_phrases=["money laundering"])
+    assert rare.translate("отмывание денег", model.encode).phrases == ("money laundering",)
+    assert translator.translate("отмывание денег", model.encode).phrases == ()  # not among the rare ones
     # Below the phrase floor the word is dropped, as before.
     strict = WordTranslator(entries, model.encode(entries), min_similarity=0.65, min_phrase_similarity=0.99)
     assert "laundering" not in strict.translate("отмывание денег", model.encode).words
@@ -280,6 +285,20 @@ def test_a_section_filter_does_not_make_an_answered_question_abstain(translating
     answer = translating.ask("Кто модерировал третью панель?", sections=["Panel 3"])
     assert answer.hits[0].citation.startswith("Panel 3")
     assert not answer.abstained
+
+
+@pytest.mark.parametrize("question", ["Что такое Золотые мечты?", "Что говорили про отмывание денег?"])
+def test_a_question_naming_a_phrase_of_the_report_is_not_turned_away(translating: Assistant, question: str) -> None:
+    """A facilitator's walkthrough: "What are the Golden Dreams?" and "What was said about money
+    laundering?" were told the report does not address them. The multilingual model places both
+    far from every passage (cosine 0.13, under its floor of 0.15), but the words found for them
+    hold a phrase of the report ("golden dreams", "money laundering"): like a name, it says the
+    question is about something the report names."""
+    answer = translating.ask(question)
+    assert not answer.abstained, answer.notes
+    assert {"golden dreams", "money laundering"} & set(
+        " ".join(pair) for pair in pairwise(answer.matched_words.split())
+    )
 
 
 def test_unrelated_text_in_another_script_still_abstains(translating: Assistant) -> None:
