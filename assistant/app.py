@@ -158,12 +158,12 @@ def build_app(assistant: Assistant, outline: Outline | None = None, settings: Se
 
         def open_message(state: Conversation | None, event: gr.SelectData) -> tuple[Any, ...]:
             index = event.index if isinstance(event.index, int) else None
-            found = state.at(index) if state is not None and index is not None else None
-            hit = state.hit_at(index) if state is not None and index is not None else None
-            if hit is None or found is None:
+            opened = state.opened_at(index) if state is not None and index is not None else None
+            if opened is None:
                 return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            caution = caution_for(found[0])
-            return (*_viewer_outputs(outline, hit.chunk.id, hit.evidence, caution), gr.Tabs(selected="viewer"))
+            answer, hit = opened
+            viewed = _viewer_outputs(outline, hit.chunk.id, hit.evidence, caution_for(answer))
+            return (*viewed, gr.Tabs(selected="viewer"))
 
         def open_passage(chunk_id: str | None) -> tuple[Any, ...]:
             return (*_viewer_outputs(outline, chunk_id), gr.Tabs(selected="viewer") if chunk_id else gr.skip())

@@ -58,15 +58,21 @@ class Conversation:
             return None
         return self.answers[where[0]], where[1]
 
-    def hit_at(self, message: int) -> Hit | None:
-        """The passage a click on chat message ``message`` opens (the first one for a notes message)."""
+    def opened_at(self, message: int) -> tuple[Answer, Hit] | None:
+        """The answer shown as chat message ``message`` and the passage a click on it opens (the
+        first one for a notes message)."""
         found = self.at(message)
         if found is None:
             return None
         answer, passage = found
         if passage is None:
-            return answer.hits[0] if answer.hits else None
-        return answer.hits[passage]
+            return (answer, answer.hits[0]) if answer.hits else None
+        return answer, answer.hits[passage]
+
+    def hit_at(self, message: int) -> Hit | None:
+        """The passage a click on chat message ``message`` opens (the first one for a notes message)."""
+        opened = self.opened_at(message)
+        return opened[1] if opened is not None else None
 
 
 def shown_question(message: str | None) -> str:

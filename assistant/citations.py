@@ -8,14 +8,11 @@ the passage asked for. The answer says the citation does not exist and what does
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from .records import Chunk
-from .structure import QueryIntent
+from .structure import PANEL_LABEL, QueryIntent
 
-_PANEL_LABEL = re.compile(r"Panel (\d+)")
 _NAMES = {"recommendation": ("Recommendation {}", "recommendations"), "paragraph": ("¶{}", "paragraphs")}
 
 
@@ -25,7 +22,7 @@ def missing_citation(intent: QueryIntent, chunks: list[Chunk], cited: np.ndarray
     ``several``: more than one document is indexed."""
     whole = "The documents have" if several else "The report has"
     if intent.unknown_panels:
-        panels = sorted({int(m.group(1)) for c in chunks if (m := _PANEL_LABEL.fullmatch(c.section_label))})
+        panels = sorted({int(m.group(1)) for c in chunks if (m := PANEL_LABEL.fullmatch(c.section_label))})
         asked = " or ".join(f"Panel {n}" for n in sorted(intent.unknown_panels))
         return f"{whole} no {asked}: its panels are Panel {panels[0]} to Panel {panels[-1]}."
     if not intent.numbered or cited.any():

